@@ -1,0 +1,58 @@
+"""`make bench`: every benchmark of the project in one run.
+
+Prints one JSON object per line (`{"name", "value", "unit"}`) as figures come
+in, then a human-readable table. Each `benchmarks/bench_*.py` module exposes
+`run() -> list[dict]`.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+ORDER = ["bench_segment", "bench_ingest", "bench_classify", "bench_store", "bench_web"]
+
+
+def main() -> int:
+    rows: list[dict] = []
+    names = [n for n in ORDER if (ROOT / "benchmarks" / f"{n}.py").exists()]
+    for name in names:
+        started = time.perf_counter()
+        module = importlib.import_module(f"benchmarks.{name}")
+        for row in module.run():
+            rows.append(row)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        print(f"# {name}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    print_table(rows)
+    return 0
+
+
+def print_table(rows: list[dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    values = {row["name"]: row["value"] for row in rows}
+    table = Table(title=f"declaraciones-nlp benchmarks — {platform.processor() or platform.machine()}, "
+                        f"{__import__('os').cpu_count()} cores, Python {platform.python_version()}")
+    table.add_column("benchmark")
+    table.add_column("value", justify="right")
+    table.add_column("unit")
+    for row in rows:
+        table.add_row(row["name"], f"{row['value']:,.2f}" if isinstance(row["value"], float) else str(row["value"]), row["unit"])
+    console = Console()
+    console.print(table)
+    full = values.get("spacy_full_words_per_s")
+    if full and "ingest_words_per_s" in values:
+        console.print(f"ingest / spaCy full pipeline: {values['ingest_words_per_s'] / full:.1f}× (target ≥ 10×)")
+    if full and "segment_words_per_s" in values:
+        console.print(f"segment / spaCy full pipeline: {values['segment_words_per_s'] / full:.1f}×")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,101 @@
+"""`ingest` (analysts) and `run` (the main job of `make run`)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.table import Table
+
+from .. import config, pipeline
+from ..classify import load_model
+from ..store import Store
+from ._util import DbOption, app, console, err_console, handle_errors, split_codes
+
+
+def overrides_from_options(
+    parties: Optional[str], date: Optional[str], mechanism: Optional[str], title: Optional[str]
+) -> dict:
+    """Metadata given on the command line, which wins over what the file says."""
+    values = {"parties": split_codes(parties), "date": date, "mechanism": mechanism, "title": title}
+    return {key: value for key, value in values.items() if value}
+
+
+def print_summary(summary: pipeline.IngestSummary) -> None:
+    console.print(
+        f"Read {summary.documents_read} documents, stored {summary.documents_stored} "
+        f"({summary.items_stored} items), {len(summary.duplicates)} already stored, "
+        f"{len(summary.refused)} refused, in {summary.seconds:.1f} s."
+    )
+    for path, reason in summary.refused:
+        err_console.print(f"[red]refused[/] {reason if path in reason else f'{path}: {reason}'}", highlight=False)
+
+
+@app.command()
+@handle_errors
+def ingest(
+    paths: List[Path] = typer.Argument(..., help="Declaration files or folders (searched recursively)."),
+    db: Optional[str] = DbOption,
+    model: Optional[Path] = typer.Option(None, "--model", help="Model directory (default: the current model)."),
+    parties: Optional[str] = typer.Option(None, "--parties", help="Override the parties, e.g. PE,US."),
+    date: Optional[str] = typer.Option(None, "--date", help="Override the date (YYYY-MM-DD or YYYY)."),
+    mechanism: Optional[str] = typer.Option(None, "--mechanism", help="Override the mechanism."),
+    title: Optional[str] = typer.Option(None, "--title", help="Override the title."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes (default: up to the cores)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Read, segment, classify and store declarations; print a summary.
+
+    Exits non-zero when any file was refused (the others are stored).
+    """
+    overrides = overrides_from_options(parties, date, mechanism, title)
+    classifier = load_model(model)
+    store = Store(db)
+    summary = pipeline.ingest_paths(paths, store, classifier, overrides, silent=quiet, workers=workers)
+    print_summary(summary)
+    if summary.refused:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def run(
+    db: Optional[str] = DbOption,
+    between: str = typer.Option("PE,US", "--between", help="The pair whose axes the report proposes."),
+) -> None:
+    """The main job: train if needed, ingest corpus/raw/, print the axis table, write the report."""
+    from ..classify import ensure_default_model
+    from ..query import Filters, freq
+    from ..propose import propose
+    from ..report import render_html, render_markdown
+    from ..api import Corpus
+
+    classifier = ensure_default_model(log=console.print)
+    corpus = Corpus(db)
+    summary = pipeline.ingest_paths([config.raw_dir()], corpus.store, classifier, silent=False)
+    print_summary(summary)
+    table = freq(corpus.store, ["dyad", "axis"], Filters())
+    console.print(_pivot_table(table))
+    pair = split_codes(between)
+    proposal = propose(corpus.items(), (pair[0], pair[1]))
+    out_dir = config.processed_dir()
+    stem = f"propuesta-{pair[0]}-{pair[1]}"
+    (out_dir / f"{stem}.md").write_text(render_markdown(proposal), encoding="utf-8")
+    (out_dir / f"{stem}.html").write_text(render_html(proposal), encoding="utf-8")
+    top = ", ".join(axis["axis"] for axis in proposal["axes"][:3])
+    console.print(f"Proposed axes for {pair[0]}–{pair[1]}: {top}")
+    console.print(f"Report: {out_dir / (stem + '.md')}")
+
+
+def _pivot_table(rows) -> Table:
+    """Items per pair of parties (rows) and axis (columns)."""
+    from ..schema import LABELS
+
+    pivot = rows.pivot_table(index="dyad", columns="axis", values="items", aggfunc="sum", fill_value=0)
+    table = Table(title="Agreement items per pair and axis")
+    table.add_column("pair")
+    for axis in LABELS:
+        table.add_column(axis, justify="right")
+    for dyad, counts in pivot.iterrows():
+        table.add_row(str(dyad), *[str(int(counts.get(axis, 0))) for axis in LABELS])
+    return table

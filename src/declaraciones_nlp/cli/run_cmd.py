@@ -1,2 +1,0 @@
-"""Commands (to be filled in)."""
-from ._util import app  # noqa: F401

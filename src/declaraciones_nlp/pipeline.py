@@ -1,0 +1,144 @@
+"""The one place that chains the stages: read → segment → classify → store.
+
+Reading, segmenting and classifying run in worker processes when there are
+many files; storing stays in this process, one transaction per document, so
+a batch killed mid-way leaves only whole documents behind and a re-run
+completes it without duplicates.
+"""
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+from .classify import AxisClassifier, classify_items, load_model
+from .errors import DeclaracionesError, NoItemsFound
+from .ingest import iter_input_files, read_document
+from .progress import progressbar
+from .schema import AgreementItem, Document
+from .segment import segment
+from .store import Store
+
+# Below this many files, worker start-up costs more than it saves.
+PARALLEL_MIN_FILES = 24
+
+
+@dataclass
+class IngestSummary:
+    """What a batch ingestion did, for the CLI summary and the API."""
+
+    documents_read: int = 0
+    documents_stored: int = 0
+    duplicates: list[str] = field(default_factory=list)
+    items_stored: int = 0
+    words: int = 0
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+
+@dataclass(frozen=True)
+class Processed:
+    path: str
+    document: Document | None = None
+    items: tuple[AgreementItem, ...] = ()
+    error: str | None = None
+
+
+def process_document(document: Document, model: AxisClassifier | None) -> list[AgreementItem]:
+    """Segment a document and, when a model is given, classify its items."""
+    items = segment(document)
+    if not items:
+        raise NoItemsFound(document.source_path or document.id, "no agreement items found")
+    return classify_items(items, model) if model is not None else items
+
+
+def process_file(path: Path, overrides: Mapping[str, Any] | None, model: AxisClassifier | None) -> Processed:
+    """Read, segment and classify one file; errors come back as data, not exceptions."""
+    try:
+        document = read_document(Path(path), overrides)
+        items = process_document(document, model)
+    except DeclaracionesError as exc:
+        return Processed(str(path), error=str(exc))
+    return Processed(str(path), document, tuple(items))
+
+
+_worker_model: AxisClassifier | None = None
+
+
+def _init_worker(model_path: str | None) -> None:
+    global _worker_model
+    _worker_model = load_model(Path(model_path)) if model_path else None
+
+
+def _process_in_worker(args: tuple[str, Mapping[str, Any] | None]) -> Processed:
+    path, overrides = args
+    return process_file(Path(path), overrides, _worker_model)
+
+
+def _processed(
+    files: Sequence[Path], overrides: Mapping[str, Any] | None, model: AxisClassifier | None, workers: int
+) -> Iterator[Processed]:
+    if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+        for path in files:
+            yield process_file(path, overrides, model)
+        return
+    model_path = str(model.path) if model is not None else None
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(model_path,)) as pool:
+        chunk = max(1, min(64, len(files) // (workers * 8)))
+        yield from pool.map(_process_in_worker, [(str(p), overrides) for p in files], chunksize=chunk)
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def ingest_paths(
+    paths: Iterable[Path | str],
+    store: Store,
+    model: AxisClassifier | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    silent: bool = True,
+    workers: int | None = None,
+) -> IngestSummary:
+    """Ingest files and folders (recursively) into `store`; return what happened.
+
+    Files that cannot be read are listed in `refused` with the reason; the
+    others are stored. A document already stored (same content) is skipped.
+    """
+    started = time.perf_counter()
+    summary = IngestSummary()
+    files: list[Path] = []
+    for raw in paths:
+        try:
+            files.extend(iter_input_files([Path(raw)]))
+        except DeclaracionesError as exc:
+            summary.refused.append((str(raw), str(exc)))
+    if model is not None:
+        store.register_model(model.version, model.metrics, make_current=True)
+    with progressbar(len(files), "Ingesting", silent=silent) as advance:
+        for result in _processed(files, overrides, model, workers or default_workers()):
+            advance(1, Path(result.path).name)
+            _store_result(result, store, summary)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _store_result(result: Processed, store: Store, summary: IngestSummary) -> None:
+    if result.error is not None:
+        summary.refused.append((result.path, result.error))
+        return
+    assert result.document is not None
+    summary.documents_read += 1
+    summary.words += len(result.document.text.split())
+    if store.add_document(result.document, list(result.items)):
+        summary.documents_stored += 1
+        summary.items_stored += len(result.items)
+    else:
+        summary.duplicates.append(result.path)
