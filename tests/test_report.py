@@ -1,0 +1,135 @@
+"""Markdown and HTML reports of a proposal, and the `propose` / `recurrences` commands."""
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from declaraciones_nlp.cli import propose_cmds
+from declaraciones_nlp.cli._util import app
+from declaraciones_nlp.propose import propose, recurrences
+from declaraciones_nlp.report import render_html, render_markdown
+from declaraciones_nlp.schema import AXES, AXIS_NAMES_ES
+
+from test_propose import _doc, _recurrence_frame, peru_us_rows, to_frame
+
+EVIL = 'Combatir el narcotráfico <script>alert("x")</script> & <img src="http://evil.example/x.png">'
+
+
+@pytest.fixture(scope="module")
+def corpus() -> pd.DataFrame:
+    rows = peru_us_rows()
+    extra = _doc(("PE", "US"), "2018-06-19", {"security": 1}, tag="-mou")
+    extra[0]["text"] = EVIL
+    return to_frame(rows + extra)
+
+
+@pytest.fixture(scope="module")
+def proposal(corpus) -> dict:
+    return propose(corpus, ("PE", "US"))
+
+
+@pytest.fixture(scope="module")
+def chains() -> list:
+    return recurrences(_recurrence_frame())
+
+
+def test_markdown_lists_all_five_axes_with_scores_and_settings(proposal, chains):
+    md = render_markdown(proposal, chains)
+    for axis in AXES:
+        assert AXIS_NAMES_ES[axis] in md
+    table_rows = [line for line in md.splitlines() if re.match(r"^\| [1-5] \|", line)]
+    assert len(table_rows) == 5
+    assert "## Parámetros utilizados" in md and "joint_weight" in md and "half_life" in md
+    assert "## Compromisos recurrentes" in md and "Titicaca" in md
+    assert "<script>" not in md
+
+
+def test_markdown_cites_evidence_and_shows_warnings(corpus):
+    result = propose(corpus, ("PE", "EC"))
+    md = render_markdown(result)
+    assert "## Avisos" in md and "EC" in md
+    assert "Declaración PE-EC" in md  # evidence citation: title
+    assert "No se hallaron compromisos recurrentes" in md
+
+
+def test_html_is_self_contained_and_escapes_item_text(proposal, chains):
+    page = render_html(proposal, chains)
+    assert page.lstrip().lower().startswith("<!doctype html>")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page, flags=re.I)
+    assert "<link" not in page.lower() and "<script" not in page.lower()
+    assert "&lt;script&gt;" in page
+    assert 'src="data:image/png;base64,' in page
+    assert page.count("data:image/png;base64,") == 2
+    for axis in AXES:
+        assert AXIS_NAMES_ES[axis] in page
+    assert "Titicaca" in page and "Parámetros utilizados" in page
+
+
+def test_html_without_joint_record_still_renders():
+    result = propose(to_frame(peru_us_rows(with_joint=False)), ("PE", "US"))
+    page = render_html(result)
+    assert "Avisos" in page and "No hay registro conjunto" in page
+
+
+# ---------------------------------------------------------------- CLI
+runner = CliRunner()
+
+
+@pytest.fixture
+def patched_store(monkeypatch, corpus):
+    frames = {"items": corpus}
+    monkeypatch.setattr(propose_cmds, "_load_items", lambda db: frames["items"])
+    return frames
+
+
+@pytest.mark.parametrize("between", [["PE", "US"], ["PE,US"]])
+def test_cli_propose_json(patched_store, between):
+    result = runner.invoke(app, ["propose", "--between", *between, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["between"] == ["PE", "US"] and len(data["axes"]) == 5
+    assert set(data["top"]) == {"trade", "security", "governance"}
+
+
+def test_cli_propose_writes_html_with_options(patched_store, tmp_path):
+    out = tmp_path / "pe-us.html"
+    result = runner.invoke(app, ["propose", "--between", "PE", "US", "--out", str(out),
+                                 "--joint-weight", "0.5", "--half-life", "0", "--since", "2014"])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "<!DOCTYPE html>" in page and "&lt;script&gt;" in page
+
+
+def test_cli_propose_markdown_to_stdout(patched_store):
+    result = runner.invoke(app, ["propose", "--between", "PE", "US", "--top", "2"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# Propuesta de ejes temáticos")
+
+
+def test_cli_propose_errors(patched_store):
+    unknown = runner.invoke(app, ["propose", "--between", "PE", "ZZ"])
+    assert unknown.exit_code == 1 and "ZZ" in unknown.output
+    one = runner.invoke(app, ["propose", "--between", "PE"])
+    assert one.exit_code == 2
+
+
+def test_cli_recurrences(patched_store):
+    patched_store["items"] = _recurrence_frame()
+    table = runner.invoke(app, ["recurrences", "--dyad", "PE-BO"])
+    assert table.exit_code == 0, table.output
+    assert "BO-PE" in table.stdout
+    as_json = runner.invoke(app, ["recurrences", "--format", "json", "--min-similarity", "0.8"])
+    chains = json.loads(as_json.stdout)
+    assert len(chains) == 1 and chains[0]["editions"] == 3
+    bad = runner.invoke(app, ["recurrences", "--dyad", "PE-XX"])
+    assert bad.exit_code == 1
+
+
+def test_cli_commands_have_help():
+    for command in ("propose", "recurrences"):
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0 and len(result.stdout) > 200
