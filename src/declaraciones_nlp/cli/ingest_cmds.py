@@ -1,2 +1,51 @@
-"""Commands (to be filled in)."""
-from ._util import app  # noqa: F401
+"""`declaraciones segment`: print the agreement items of declaration files without storing them."""
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from ._util import app, console, handle_errors, split_codes
+
+
+class SegmentFormat(str, Enum):
+    table = "table"
+    jsonl = "jsonl"
+
+
+@app.command()
+@handle_errors
+def segment(
+    paths: list[Path] = typer.Argument(..., help="Declaration files or folders (.txt .md .pdf .docx .html .htm)."),
+    format: SegmentFormat = typer.Option(SegmentFormat.table, "--format", "-f", help="table (default) or jsonl."),
+    parties: Optional[str] = typer.Option(None, "--parties", help="Override the parties, e.g. PE,US."),
+    date: Optional[str] = typer.Option(None, "--date", help="Override the date (YYYY-MM-DD)."),
+    mechanism: Optional[str] = typer.Option(None, "--mechanism", help="Override the mechanism."),
+    title: Optional[str] = typer.Option(None, "--title", help="Override the title."),
+) -> None:
+    """Split declarations into agreement items and print them (nothing is stored)."""
+    from ..ingest import iter_input_files, read_document
+    from ..segment import segment as segment_document
+
+    overrides = {"parties": split_codes(parties), "date": date, "mechanism": mechanism, "title": title}
+    for path in iter_input_files(paths):
+        document = read_document(path, overrides)
+        items = segment_document(document)
+        if format is SegmentFormat.jsonl:
+            for item in items:
+                row = {"doc": document.id, "file": str(path), "n": item.n, "text": item.text, "section": item.section,
+                       "page": item.page, "start": item.start, "end": item.end, "lang": item.lang, "verb": item.verb,
+                       "act": item.act}
+                typer.echo(json.dumps(row, ensure_ascii=False))
+            continue
+        meta = f"{document.date or '?'} · {','.join(document.parties) or '?'} · {document.mechanism or '?'}"
+        table = Table(title=f"{path.name} — {document.title or ''}\n{meta} · {len(items)} items", show_lines=False)
+        for column in ("n", "page", "section", "verb", "act", "text"):
+            table.add_column(column, overflow="fold", no_wrap=column in ("n", "page"))
+        for item in items:
+            table.add_row(str(item.n), str(item.page), item.section or "", item.verb or "", item.act, item.text)
+        console.print(table)

@@ -1,0 +1,98 @@
+"""Noise left by PDF text extraction: running headers and footers, page numbers,
+words hyphenated across line breaks, form feeds, layout indentation."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]\s*)?(?:(?:p[áa]gina|page|p[áa]g\.|p\.)\s*)?\d{1,4}"
+    r"(?:\s*(?:de|of|/)\s*\d{1,4})?(?:\s*[-–—])?\s*$",
+    re.I,
+)
+_HYPHEN_BREAK = re.compile(r"(?<=[a-záéíóúñü])-\n[ \t]*(?=[a-záéíóúñü])")
+_HYPHEN_KEEP = re.compile(r"(?<=\w)-\n[ \t]*(?=[A-ZÁÉÍÓÚÑ0-9])")
+_EDGE = 3  # lines at the top and bottom of a page where running heads live
+
+
+def is_page_number(line: str) -> bool:
+    """`7`, `- 7 -`, `Página 7 de 12`, `Page 7`, `7/12`."""
+    return bool(_PAGE_NUMBER.match(line))
+
+
+def _shape(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split()).lower())
+
+
+def dehyphenate(text: str) -> str:
+    """Rejoin words broken at a line end (`interco-\\nnexión` → `interconexión`);
+    a hyphen before a capital stays and the break goes (`Puyango-\\nTumbes` → `Puyango-Tumbes`)."""
+    text = _HYPHEN_BREAK.sub("", text)
+    return _HYPHEN_KEEP.sub("-", text)
+
+
+def _dedent(lines: list[str]) -> list[str]:
+    indents = [len(l) - len(l.lstrip(" ")) for l in lines if l.strip()]
+    cut = min(indents) if indents else 0
+    return [l[cut:].rstrip() for l in lines]
+
+
+def clean_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
+    """Join page texts into one cleaned text and the offset where each page starts.
+
+    Lines repeated at the top or bottom of at least half of the pages (digits
+    ignored) are running heads; lone page numbers there are dropped too.
+    """
+    split = [[l.rstrip() for l in p.replace("\f", "\n").split("\n")] for p in pages]
+    edges: Counter[str] = Counter()
+    for lines in split:
+        content = [l for l in lines if l.strip()]
+        seen = {_shape(l) for l in content[:_EDGE] + content[-_EDGE:]}
+        edges.update(seen)
+    threshold = max(2, (len(pages) + 1) // 2)
+    running = {s for s, c in edges.items() if c >= threshold and len(pages) > 1}
+    cleaned: list[str] = []
+    for lines in split:
+        idx = [i for i, l in enumerate(lines) if l.strip()]
+        drop = set()
+        for pos in idx[:_EDGE] + idx[-_EDGE:]:
+            line = lines[pos]
+            if _shape(line) in running or is_page_number(line):
+                drop.add(pos)
+        kept = _dedent([l for i, l in enumerate(lines) if i not in drop])
+        page = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
+        cleaned.append(page)
+    return join_pages(cleaned)
+
+
+def _ends_paragraph(page: str) -> bool:
+    """True when the page's last line stops well before the right margin."""
+    lines = [l for l in page.split("\n") if l.strip()]
+    if not lines:
+        return True
+    width = max(len(l) for l in lines)
+    last = lines[-1]
+    return len(last) < 0.8 * width
+
+
+def join_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
+    """Concatenate pages, rejoining a word hyphenated across the break.
+
+    Pages are joined with a blank line when the page ended a paragraph, else
+    with one newline so that an item running onto the next page stays whole.
+    """
+    text = ""
+    starts: list[int] = []
+    previous = ""
+    for page in pages:
+        page = dehyphenate(page)
+        if text and re.search(r"[a-záéíóúñü]-$", text) and re.match(r"[a-záéíóúñü]", page):
+            word = re.match(r"\S+\s?", page).group(0)
+            text = text[:-1] + word.rstrip() + ("\n" if len(word) < len(page) else "")
+            page = page[len(word):]
+        elif text:
+            text += "\n\n" if _ends_paragraph(previous) and not re.match(r"[a-záéíóúñü]", page) else "\n"
+        previous = page
+        starts.append(len(text))
+        text += page
+    return text, tuple(starts) or (0,)
