@@ -2,6 +2,11 @@
 
     python scripts/make_fixtures.py            # write tests/fixtures/declarations/*.{pdf,docx,html}
     python scripts/make_fixtures.py --expected # also (re)write name.expected.json from the .txt/.md
+    python scripts/make_fixtures.py --shapes   # only tests/fixtures/shapes/: PDFs, Word files, PDF pages
+
+Shapes (tests/fixtures/shapes/) have hand-written `name.expected.json`; this
+script never writes their items, it only fills each item's `pdf_page` from the
+typesetting (found by the item's first characters in the typeset lines).
 
 The PDFs are typeset like exported declarations: a running header and a page
 number on every page, a fixed number of lines per page so that items run across
@@ -218,10 +223,192 @@ def pdf_pages_of_items(pages: list[list[tuple[str, bool]]], texts: list[str]) ->
     return out
 
 
+SHAPES = REPO / "tests" / "fixtures" / "shapes"
+_FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s")
+_SPLIT_LINE = re.compile(r"^(\S.*?\S)\s{3,}(\S.*)$")
+
+
+def write_pdf_noisy(src: Path, out: Path) -> list[list[tuple[str, bool]]]:
+    """A PDF from a source with its own page breaks (form feeds): the first line of each page is a
+    header in two columns (left text, right "Página n de m"), lines starting with a superscript
+    digit are footnotes set small at the foot, the last line is a footer."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.set_creation_date(__import__("datetime").datetime(2024, 1, 1, tzinfo=__import__("datetime").timezone.utc))
+    pages: list[list[tuple[str, bool]]] = []
+    for raw in src.read_text(encoding="utf-8").rstrip("\n").split("\f"):
+        lines = raw.split("\n")
+        header, body, footer = lines[0], lines[1:-1], lines[-1]
+        notes = [l for l in body if _FOOTNOTE.match(l)]
+        body = [l for l in body if not _FOOTNOTE.match(l)]
+        pages.append([(l, False) for l in body])
+        pdf.add_page()
+        pdf.set_font("DejaVu", size=8)
+        m = _SPLIT_LINE.match(header)
+        pdf.set_xy(20, 10)
+        pdf.cell(85, 5, m.group(1) if m else header)
+        if m:
+            pdf.set_xy(105, 10)
+            pdf.cell(85, 5, m.group(2), align="R")
+        pdf.set_xy(20, 25)
+        pdf.set_font("DejaVu", size=10)
+        for line in body:
+            pdf.set_x(20)
+            pdf.cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", size=7)
+        pdf.set_xy(20, 265)
+        for note in notes:
+            pdf.set_x(20)
+            pdf.cell(0, 4, note, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_xy(20, 280)
+        pdf.cell(0, 5, footer, align="C")
+    pdf.output(str(out))
+    return pages
+
+
+def _number_format(fmt: str, value: int) -> str:
+    if fmt == "lowerLetter":
+        return "abcdefghijklmnopqrstuvwxyz"[value - 1]
+    return str(value)
+
+
+def _add_multilevel_numbering(doc) -> int:
+    """A Word multilevel list ("1." then "a)") as Word writes it; returns its numId."""
+    from docx.oxml import parse_xml
+
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    numbering = doc.part.numbering_part.element
+    levels = "".join(
+        f'<w:lvl w:ilvl="{k}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
+        f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="{360 * (k + 1)}" w:hanging="360"/></w:pPr></w:lvl>'
+        for k, (fmt, text) in enumerate([("decimal", "%1."), ("lowerLetter", "%2)")])
+    )
+    abstract = parse_xml(f'<w:abstractNum {ns} w:abstractNumId="90"><w:multiLevelType w:val="hybridMultilevel"/>{levels}</w:abstractNum>')
+    first_num = numbering.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}num")
+    first_num.addprevious(abstract)
+    numbering.append(parse_xml(f'<w:num {ns} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return 90
+
+
+def _numbered(paragraph, num_id: int, level: int) -> None:
+    from docx.oxml import parse_xml
+
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    paragraph._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {ns}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+
+def _bold_paragraph(doc, text: str, center: bool = False) -> None:
+    para = doc.add_paragraph()
+    para.add_run(text).bold = True
+    if center:
+        para.alignment = 1
+
+
+def write_docx_table(src: Path, out: Path) -> None:
+    """Items in a two-column table (number | text) under a header row; axis names as merged rows;
+    sub-items as further paragraphs of the text cell."""
+    import docx
+
+    doc = docx.Document()
+    doc.core_properties.title = "Acta"
+    blocks = blocks_of([(l, False) for l in src.read_text(encoding="utf-8").split("\n")])
+    grid = None
+    for block in blocks:
+        first = block[0]
+        if "\t" in first and grid is None:
+            grid = doc.add_table(rows=1, cols=2)
+            grid.style = "Table Grid"
+            grid.rows[0].cells[0].text, grid.rows[0].cells[1].text = first.split("\t")
+            continue
+        if grid is not None and (m := re.match(r"^(\d+)\t(.*)$", first)):
+            cells = grid.add_row().cells
+            cells[0].text, cells[1].text = m.group(1), m.group(2)
+            for line in block[1:]:
+                cells[1].add_paragraph(line.strip())
+            continue
+        if grid is not None and first.isupper():
+            cells = grid.add_row().cells
+            merged = cells[0].merge(cells[1])
+            merged.text = first
+            merged.paragraphs[0].runs[0].bold = True
+            continue
+        if grid is not None:
+            grid = None
+        text = " ".join(l.strip() for l in block)
+        if block is blocks[0]:
+            _bold_paragraph(doc, text, center=True)
+        else:
+            doc.add_paragraph(text)
+    doc.save(str(out))
+
+
+def write_docx_autonumbered(src: Path, out: Path) -> None:
+    """Items numbered by Word (no number characters in the text): the first axis as a multilevel
+    list on "List Paragraph" with sub-items at level 2 ("a)"), the second with style "List Number";
+    axis headings as bold Normal paragraphs."""
+    import docx
+
+    doc = docx.Document()
+    num_id = _add_multilevel_numbering(doc)
+    blocks = blocks_of([(l, False) for l in src.read_text(encoding="utf-8").split("\n")])
+    axis = 0
+    for k, block in enumerate(blocks):
+        text = " ".join(l.strip() for l in block)
+        if k == 0:
+            _bold_paragraph(doc, text, center=True)
+        elif block[0].isupper() and len(block) == 1:
+            axis += 1
+            _bold_paragraph(doc, text)
+        elif (m := _NUMBER.match(block[0])):
+            main = [block[0][m.end():]] + [l.strip() for l in block[1:] if not _SUB.match(l)]
+            subs = [re.sub(r"^\s*[a-z]\)\s+", "", l) for l in block[1:] if _SUB.match(l)]
+            if axis == 1:
+                _numbered(doc.add_paragraph(" ".join(main), style="List Paragraph"), num_id, 0)
+                for sub in subs:
+                    _numbered(doc.add_paragraph(sub, style="List Paragraph"), num_id, 1)
+            else:
+                doc.add_paragraph(" ".join(main), style="List Number")
+        else:
+            doc.add_paragraph(text)
+    doc.save(str(out))
+
+
+def make_shapes() -> int:
+    """tests/fixtures/shapes: a PDF of every .txt (the noisy one typeset with its own page furniture),
+    the Word files, and each expected item's `pdf_page`."""
+    for src in sorted(SHAPES.glob("*.txt")):
+        expected_path = SHAPES / f"{src.stem}.expected.json"
+        if "\f" in src.read_text(encoding="utf-8"):
+            pages = write_pdf_noisy(src, src.with_suffix(".pdf"))
+        else:
+            lines, _ = source_lines(src)
+            pages = layout_pages([(l.replace("\t", "    "), b) for l, b in lines])
+            write_pdf(pages, src.with_suffix(".pdf"), running=True)
+        if src.stem == "es_tabla":
+            write_docx_table(src, src.with_suffix(".docx"))
+        if src.stem == "es_lista_automatica":
+            write_docx_autonumbered(src, src.with_suffix(".docx"))
+        if expected_path.exists():
+            data = json.loads(expected_path.read_text(encoding="utf-8"))
+            numbers = pdf_pages_of_items(pages, [i["text"] for i in data["items"]])
+            for item, number in zip(data["items"], numbers):
+                item["pdf_page"] = number
+            expected_path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"{src.name}: {len(pages)} page(s)")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--expected", action="store_true", help="rewrite name.expected.json from the segmenter")
+    parser.add_argument("--shapes", action="store_true", help="only generate the files of tests/fixtures/shapes")
     args = parser.parse_args()
+    if args.shapes:
+        return make_shapes()
     sources = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".md") and not p.stem.startswith("_"))
     for src in sources:
         lines, _ = source_lines(src)

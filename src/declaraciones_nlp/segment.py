@@ -17,11 +17,15 @@ from dataclasses import dataclass, field
 
 from .acts import act_of, verb_by_rules, verbs_by_parser
 from .errors import NLPModelMissing
-from .ingest.metadata import _PLACE_DATE_LINE, detect_lang, parse_date
+from .ingest.metadata import _MONTH as _MONTHS, _PLACE_DATE_LINE, detect_lang, parse_date
 from .schema import AgreementItem, Document
 
 _UPPER = "A-ZÁÉÍÓÚÑÜ"
-_NUMBER = re.compile(r"^([ \t]*)(\d{1,3})(?:\.-|\.–|\.|\)|-|–)[ \t\u00a0]+(?=\S)")
+# "1.", "1)", "12.-", a decimal "1.1"/"2.3." (group 3) or a bare number before a tab or a wide gap
+# ("1<TAB>…", "1     …": a table copied as text or extracted from a PDF).
+_NUMBER = re.compile(r"^([ \t]*)(\d{1,3})((?:\.\d{1,2})+\.?|\.-|\.–|\.|\)|-|–|(?=\t|[ \u00a0]{3,}))[ \t\u00a0]+(?=\S)")
+# Lettered items ("a.", "a)", "(a)", "A)", "A."): top-level items when no numbered or bulleted item is open.
+_LETTER = re.compile(r"^([ \t]*)(?:\(([a-zñ])\)|([a-zñ])[.)]|([A-Z])[.)])[ \t\u00a0]+(?=\S)")
 _BULLET = re.compile(r"^([ \t]*)([-•▪*·◦●■‣➢►]|o(?=[ \t]+[" + _UPPER + r"¿“\"]))[ \t\u00a0]+(?=\S)")
 _WEAK_BULLETS = frozenset("o")
 _SUBITEM = re.compile(
@@ -37,7 +41,16 @@ _PREAMBLE = re.compile(
     r"\b(?:reunid[oa]s|se\s+reunieron)\b|^(?:considerando|teniendo\s+en\s+cuenta|conscientes|recordando|whereas)\b", re.I
 )
 _DECLARE_END = re.compile(
-    r"\b(?:declaran|acuerdan|deciden|convienen|resuelven|declaramos|acordamos|declare|agree|decide)\b[^.]*:\s*$", re.I
+    r"\b(?:declaran|acuerdan|deciden|convienen|resuelven|declaramos|acordamos|declare|agree|decide|declararon|"
+    r"acordaron|decidieron|convinieron|resolvieron|adoptaron|adoptan|suscriben)\b[^.]*:\s*$"
+    r"|\b(?:lo\s+siguiente|los\s+siguientes\s+(?:acuerdos|compromisos|puntos))\s*:\s*$",
+    re.I,
+)
+# "Lima, 26 de octubre de 2018.- El Canciller …": the dateline opening a press release is not part of the sentence.
+_DATELINE = re.compile(
+    rf"^[{_UPPER}][\w .'’-]{{1,40}}?,\s*(?:\w+\s+)?(?:\d{{1,2}}(?:º|°)?\s+de\s+(?:{_MONTHS})(?:\s+del?\s+\d{{4}})?"
+    rf"|(?:{_MONTHS})\s+\d{{1,2}},?(?:\s+\d{{4}})?)\s*(?:\.\s*[-–—]+|[-–—]{{1,2}}|:)[ \t\u00a0]*(?=\S)",
+    re.I,
 )
 _CLOSING = re.compile(
     r"^\s*(?:suscrit[ao]s?|firmad[ao]s?|hech[ao]|dad[ao]|adoptad[ao]|done|signed|issued)\s+(?:en|at|in|el|on)\b"
@@ -91,6 +104,8 @@ class _Block:
     content_start: int = 0
     indent: int = 0
     number: int | None = None
+    decimal: str | None = None  # "1.2" for decimal numbering
+    letter: str | None = None  # "a" / "A" for lettered items
     bullet: str | None = None
     level: int = 0  # markdown heading level
 
@@ -129,6 +144,10 @@ def _hard_break(s: str, previous: str) -> bool:
     return _is_caps_heading(s) and bool(re.search(r"[.;:]\W*$", previous))
 
 
+def _next_letter(char: str) -> str:
+    return chr(ord(char) + 1)
+
+
 def _blocks(text: str) -> list[_Block]:
     """Group lines into headings, list items (with their continuation) and paragraphs."""
     blocks: list[_Block] = []
@@ -151,23 +170,41 @@ def _blocks(text: str) -> list[_Block]:
             continue
         number, bullet = _NUMBER.match(line.text), _BULLET.match(line.text)
         marker = number or bullet
+        decimal = letter = None
+        in_item = cur is not None and cur.kind == "item"
         if number:
             value = int(number.group(2))
-            if not (prev_blank or value == 1 or (last_number is not None and value == last_number + 1)):
+            if number.group(3)[:1] == "." and number.group(3)[1:2].isdigit():
+                decimal = number.group(2) + number.group(3).rstrip(".")
+                if not (prev_blank or (in_item and (cur.decimal is not None or cur.number == value))):
+                    marker = None
+            elif not (prev_blank or value == 1 or (last_number is not None and value == last_number + 1)):
                 marker = None
         elif bullet and bullet.group(2) in _WEAK_BULLETS:
             in_list = cur is not None and (cur.bullet == bullet.group(2) or (cur.kind == "item" and previous.endswith((".", ";"))))
             if not (prev_blank or in_list):
                 marker = None
+        elif not bullet:
+            lettered = _LETTER.match(line.text)
+            if lettered:
+                char = lettered.group(2) or lettered.group(3) or lettered.group(4)
+                if in_item and cur.letter is not None:
+                    if char == _next_letter(cur.letter) or (prev_blank and char in "aA" and cur.letter != "a"):
+                        marker, letter = lettered, char
+                elif not in_item and char in "aA" and (prev_blank or cur is None or _is_caps_heading(previous)):
+                    marker, letter = lettered, char
         if marker is not None:
             indent = len(marker.group(1).expandtabs(4))
-            nested = cur is not None and cur.kind == "item" and indent > cur.indent + 1
+            nested = cur is not None and cur.kind == "item" and indent > cur.indent + 1 and letter is None
             if nested and not _BOLD_ONLY.match(cur.raw(text)):
                 cur.lines.append(line)  # a sub-list stays inside its parent item
             else:
                 cur = _Block("item", [line], line.start + marker.end(), indent=indent)
-                if number and marker is number:
+                if letter is not None:
+                    cur.letter = letter
+                elif number and marker is number:
                     cur.number = last_number = int(number.group(2))
+                    cur.decimal = decimal
                 else:
                     cur.bullet = bullet.group(2)
                 blocks.append(cur)
@@ -257,10 +294,13 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
 
 
 def _inside_quote(text: str, start: int, pos: int, end: int) -> bool:
-    """True inside a “quotation” that closes later in the paragraph: quoted passages stay whole."""
+    """True inside a “quotation” (or "quotation") that closes later in the paragraph: quoted passages stay whole."""
     before = text[start:pos]
     opened = before.count("“") - before.count("”") + before.count("«") - before.count("»")
-    return opened > 0 and ("”" in text[pos:end] or "»" in text[pos:end])
+    if opened > 0 and ("”" in text[pos:end] or "»" in text[pos:end]):
+        return True
+    # straight quotes: an odd count so far and a closing one later in the paragraph
+    return before.count('"') % 2 == 1 and '"' in text[pos:end]
 
 
 def _is_abbreviation(text: str, dot: int, floor: int) -> bool:
@@ -299,6 +339,9 @@ def _is_place_date(block: _Block, text: str) -> bool:
     raw = clean_text(block.raw(text))
     if len(block.lines) > 2 or len(raw) > 90:
         return False
+    dateline = _DATELINE.match(raw)
+    if dateline and re.search(r"\w", raw[dateline.end():]):
+        return False  # "Lima, 3 de mayo de 2019.- El Canciller …": a dateline opening the text
     if _PLACE_DATE_LINE.match(raw):
         return True
     return len(raw.split()) <= 6 and parse_date(raw) is not None
@@ -311,6 +354,42 @@ def _is_signature(block: _Block, text: str) -> bool:
     return any(_SIGNATURE_ROLE.search(l) for l in lines)
 
 
+def _numbered_headings(blocks: list[_Block], text: str) -> set[int]:
+    """Numbered lines that head a group rather than state an item: "1. Eje de Seguridad y Defensa"
+    followed by decimal items "1.1 …", or "2. Trade and Economic Growth" followed by prose paragraphs."""
+    out: set[int] = set()
+    for index, block in enumerate(blocks[:-1]):
+        if block.kind != "item" or block.number is None or block.decimal is not None or len(block.lines) > 1:
+            continue
+        raw = clean_text(block.raw(text))
+        if not raw or _TERMINAL.search(raw) or len(raw.split()) > 12 or not (raw[0].isupper() or raw[0].isdigit()):
+            continue
+        prev = blocks[index - 1] if index else None
+        if prev is not None and prev.kind == "item" and prev.number is not None and prev.decimal is None:
+            continue  # the last of a run of numbered items ("3. …", "4. Investing in Our People")
+        nxt = blocks[index + 1]
+        if (nxt.kind == "item" and (nxt.decimal or "").startswith(f"{block.number}.")) or (
+            nxt.kind == "para" and len(clean_text(nxt.raw(text)).split()) > 12
+        ):
+            out.add(index)
+    return out
+
+
+def _sign_off_start(blocks: list[_Block], text: str) -> int:
+    """Index of the run of short unpunctuated paragraphs closing the document ("Oficina General de
+    Comunicación / Ministerio de Relaciones Exteriores"): a sign-off, not items."""
+    start = len(blocks)
+    while start > 0:
+        block = blocks[start - 1]
+        lines = [clean_text(l.text) for l in block.lines]
+        if block.kind != "para" or len(lines) > 4 or any(
+            not l or len(l.split()) > 8 or _TERMINAL.search(l) for l in lines
+        ):
+            break
+        start -= 1
+    return start
+
+
 @dataclass
 class _Span:
     start: int
@@ -321,8 +400,11 @@ class _Span:
 def _item_spans(document: Document) -> list[_Span]:
     text = document.text
     blocks = _blocks(text)
-    items = [i for i, b in enumerate(blocks) if b.kind == "item" and not _BOLD_ONLY.match(b.raw(text))]
+    headings = _numbered_headings(blocks, text)
+    items = [i for i, b in enumerate(blocks)
+             if b.kind == "item" and i not in headings and not _BOLD_ONLY.match(b.raw(text))]
     first_item = items[0] if items else len(blocks)
+    tail = _sign_off_start(blocks, text)
     spans: list[_Span] = []
     section: str | None = None
     started = False
@@ -334,6 +416,10 @@ def _item_spans(document: Document) -> list[_Span]:
                 started = True
             continue
         if block.kind == "item":
+            if index in headings:
+                section = _heading_text(raw)
+                started = True
+                continue
             if _BOLD_ONLY.match(raw):
                 section = _heading_text(raw)
             elif clean_text(raw):
@@ -342,10 +428,13 @@ def _item_spans(document: Document) -> list[_Span]:
             continue
         if _CLOSING.search(raw) and (_CLOSING.match(raw) or len(raw) < 400):
             break
-        if _is_place_date(block, text) or _is_signature(block, text):
+        if _is_place_date(block, text) or _is_signature(block, text) or index >= tail:
             continue
         next_is_item = index + 1 < len(blocks) and blocks[index + 1].kind == "item"
-        if not started and not next_is_item and _is_title_like(block, text) and not _BOLD_LEAD.match(raw):
+        if not started and not next_is_item and _is_title_like(block, text) and (
+            not _BOLD_LEAD.match(raw)
+            or (index == 0 and _BOLD_ONLY.match(raw) and len(blocks) > 1 and _is_place_date(blocks[1], text))
+        ):  # a bold first line is a title when the place and date follow it, else a heading
             continue
         if index < first_item and items and (
             _PREAMBLE.search(raw) or _DECLARE_END.search(raw) or re.fullmatch(r"[A-ZÁÉÍÓÚÑ ]{4,}:", raw.strip())
@@ -353,6 +442,10 @@ def _item_spans(document: Document) -> list[_Span]:
             started = True
             continue
         start = block.content_start
+        dateline = _DATELINE.match(raw)
+        if dateline and dateline.end() < len(raw):
+            start += dateline.end()
+            raw = raw[dateline.end():]
         lead = _BOLD_LEAD.match(raw)
         if lead:
             rest = re.match(r"[\s*_.:]*", raw[lead.end():])
@@ -362,7 +455,7 @@ def _item_spans(document: Document) -> list[_Span]:
                 started = True
                 if not after.strip():
                     continue
-                start = block.content_start + lead.end() + rest.end()
+                start = start + lead.end() + rest.end()
         elif _is_heading_like(block, text):
             section = _heading_text(raw)
             started = True

@@ -59,10 +59,39 @@ def clean_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
             line = lines[pos]
             if _shape(line) in running or is_page_number(line):
                 drop.add(pos)
+        notes = _footnote_lines(lines, [i for i in idx if i not in drop])
+        drop |= notes
         kept = _dedent([l for i, l in enumerate(lines) if i not in drop])
+        if notes:
+            kept = _drop_footnote_markers(kept, {_SUPERSCRIPT_LEAD.match(lines[i].strip()).group(0) for i in notes})
         page = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
         cleaned.append(page)
     return join_pages(cleaned)
+
+
+_SUPERSCRIPT = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+_SUPERSCRIPT_LEAD = re.compile(f"^[{_SUPERSCRIPT}]+")
+
+
+def _footnote_lines(lines: list[str], content: list[int]) -> set[int]:
+    """Footnotes at the foot of a page ("¹ Acuerdo suscrito en …"): the last content lines that
+    start with a superscript number (with the lines continuing them)."""
+    notes: set[int] = set()
+    run: list[int] = []
+    for pos in reversed(content[-6:]):
+        run.append(pos)
+        if re.match(f"^\\s*[{_SUPERSCRIPT}]+\\s*\\S", lines[pos]):
+            notes.update(run)
+            run = []
+        elif len(run) > 2:
+            break  # body text: footnotes sit right at the foot
+    return notes
+
+
+def _drop_footnote_markers(lines: list[str], markers: set[str]) -> list[str]:
+    """Remove the superscript markers of the page's footnotes from the text ("Chacalluta¹," → "Chacalluta,")."""
+    pattern = re.compile(r"(?<=[\w)\]”»\"'.,;])(?:" + "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True)) + r")(?![\w" + _SUPERSCRIPT + "])")
+    return [pattern.sub("", line) for line in lines]
 
 
 def _ends_paragraph(page: str) -> bool:

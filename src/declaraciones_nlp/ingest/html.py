@@ -8,7 +8,14 @@ from ..errors import UnreadableDocument
 from .text import decode_bytes
 
 _DROP = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "template", "iframe", "svg"]
-_BLOCKS = {"p", "div", "section", "article", "main", "blockquote", "tr", "br", "dd", "dt", "figcaption", "pre"}
+_BLOCKS = {"p", "div", "section", "article", "main", "blockquote", "tr", "dd", "dt", "figcaption", "pre"}
+# Page furniture kept in ordinary <div>s by many ministry sites: matched on class/id words.
+_NOISE = re.compile(
+    r"(?:^|[-_\s])(?:breadcrumbs?|migas|cookies?|cookie-?consent|gdpr|sidebar|share|sharing|compartir|social|"
+    r"redes|related|relacionad[oa]s|menu|navbar|topbar|banner|header|footer|pie|tags|etiquetas)(?:$|[-_\s])",
+    re.I,
+)
+_BR = "\x00"
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
@@ -23,13 +30,31 @@ def read_html(path: Path, data: bytes) -> tuple[str, dict]:
         tag.decompose()
     for tag in soup.find_all(attrs={"role": re.compile("navigation|banner|contentinfo")}):
         tag.decompose()
-    root = soup.find("main") or soup.find("article") or soup.body or soup
+    articles = soup.find_all("article")
+    if articles:
+        root = max(articles, key=lambda a: len(a.get_text(" ", strip=True)))
+    else:
+        root = soup.find("main") or soup.body or soup
+    _drop_noise(root)
     blocks: list[str] = []
     _walk(root, blocks, depth=0)
     text = "\n\n".join(b for b in blocks if b.strip())
     if not text.strip():
         raise UnreadableDocument(str(path), "no text in the page body")
     return text, meta
+
+
+def _drop_noise(root) -> None:
+    """Remove breadcrumbs, cookie banners, sidebars, share bars inside the content root."""
+    for tag in list(root.find_all(True)):
+        if getattr(tag, "decomposed", False):
+            continue
+        attrs = getattr(tag, "attrs", None)
+        if not attrs:
+            continue
+        words = " ".join(attrs.get("class", []) or []) + " " + str(attrs.get("id", ""))
+        if _NOISE.search(words) and tag.name not in ("main", "article", "body"):
+            tag.decompose()
 
 
 def _inline(tag) -> str:
@@ -42,9 +67,11 @@ def _walk(node, blocks: list[str], depth: int) -> None:
     buffer: list[str] = []
 
     def flush() -> None:
-        line = " ".join(" ".join(buffer).split())
-        if line:
-            blocks.append(line)
+        # <br> breaks a line inside the block; two in a row end the block
+        for part in re.split(f"{_BR}[ \t\n]*{_BR}", " ".join(buffer)):
+            line = "\n".join(l for l in (" ".join(x.split()) for x in part.split(_BR)) if l)
+            if line:
+                blocks.append(line)
         buffer.clear()
 
     for child in node.children:
@@ -55,7 +82,9 @@ def _walk(node, blocks: list[str], depth: int) -> None:
         if not isinstance(child, Tag):
             continue
         name = child.name
-        if name in _HEADINGS:
+        if name == "br":
+            buffer.append(_BR)
+        elif name in _HEADINGS:
             flush()
             level = "#" if name == "h1" else "##"
             blocks.append(f"{level} {_inline(child)}")
@@ -79,13 +108,14 @@ def _walk(node, blocks: list[str], depth: int) -> None:
 def _list(node, blocks: list[str], depth: int) -> None:
     ordered = node.name == "ol"
     start = int(node.get("start", 1)) if str(node.get("start", "1")).isdigit() else 1
+    kind = str(node.get("type", "1"))
     indent = "   " * depth
     for i, li in enumerate(node.find_all("li", recursive=False)):
         nested = li.find_all(["ol", "ul"], recursive=False)
         for sub in nested:
             sub.extract()
         text = _inline(li)
-        marker = f"{start + i}." if ordered else "-"
+        marker = _ol_marker(kind, start + i) if ordered else "-"
         if ordered and re.match(r"^\d{1,3}[.)]", text):
             marker = ""
         blocks.append(f"{indent}{marker} {text}".rstrip() if marker else f"{indent}{text}")
@@ -93,3 +123,16 @@ def _list(node, blocks: list[str], depth: int) -> None:
             sub_blocks: list[str] = []
             _list(sub, sub_blocks, depth + 1)
             blocks[-1] += "\n" + "\n".join(sub_blocks)
+
+
+def _ol_marker(kind: str, value: int) -> str:
+    """The marker a browser draws for `<ol type=…>`: "3.", "c)", "C)", "iii.", "III."."""
+    if kind in ("a", "A"):
+        letter = "abcdefghijklmnopqrstuvwxyz"[(value - 1) % 26]
+        return f"{letter.upper() if kind == 'A' else letter})"
+    if kind in ("i", "I"):
+        from .docx import _roman
+
+        numeral = _roman(value)
+        return f"{numeral if kind == 'I' else numeral.lower()}."
+    return f"{value}."
