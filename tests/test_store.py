@@ -1,0 +1,285 @@
+"""Store: schema, transactions, duplicates, relabelling, bad databases (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from declaraciones_nlp import config
+from declaraciones_nlp.errors import InputError, NotFoundError, StoreError
+from declaraciones_nlp.schema import AXES, LABELS, AgreementItem, Document
+from declaraciones_nlp.store import STORE_SCHEMA_VERSION, Store, fold_text, resolve_url
+
+MODEL = "axes-v1"
+
+# (doc id, parties, date, mechanism, lang, [(text, labels, act, {axis: score} overrides)])
+CORPUS = [
+    ("d1", ("PE", "CO"), "2014-06-30", "Gabinete Binacional Perú–Colombia", "es", [
+        ("Combatir la minería ilegal en la frontera común.", ("security", "environment"), "commitment", {}),
+        ("Impulsar el comercio y el turismo entre ambos países.", ("trade",), "commitment", {"governance": 0.6}),
+        ("Fortalecer el control migratorio en los pasos de frontera.", ("borders",), "commitment", {}),
+        ("Agradecer la hospitalidad del pueblo anfitrión.", ("other",), "acknowledgement", {}),
+    ]),
+    ("d2", ("CO", "PE"), "2016-03-01", "Gabinete Binacional Perú–Colombia", "es", [
+        ("Cooperar contra el narcotráfico y el crimen organizado.", ("security",), "commitment", {}),
+        ("Reafirmar la seguridad en la zona de integración fronteriza.", ("security", "borders"),
+         "reaffirmation", {}),
+        ("Promover la inclusión social y el buen gobierno.", ("governance",), "commitment", {}),
+    ]),
+    ("d3", ("PE", "BO"), "2017-11-01", "Gabinete Binacional Perú–Bolivia", "es", [
+        ("Recuperar el lago Titicaca y frenar la MINERIA ilegal.", ("environment",), "commitment",
+         {"security": 0.6}),
+        ("Facilitar el comercio fronterizo.", ("trade",), "commitment", {}),
+    ]),
+    ("d4", ("PE", "US"), "2019-08-13", "Diálogo de Alto Nivel", "en", [
+        ("Strengthen cooperation against illegal mining.", ("security", "environment"), "commitment", {}),
+        ("Expand trade and investment.", ("trade",), "commitment", {}),
+        ("Acknowledge progress on governance.", ("governance",), "acknowledgement", {}),
+    ]),
+]
+N_ITEMS = 12
+
+
+def make_document(doc_key: str, parties, date, mechanism, lang, texts) -> Document:
+    body = "\n".join(text for text, *_ in texts)
+    digest = hashlib.sha256(f"{doc_key}\n{body}".encode()).hexdigest()
+    return Document(id=digest[:16], text=body, content_hash=digest, source_path=f"{doc_key}.md",
+                    title=f"Declaración {doc_key}", date=date, place="Lima", parties=tuple(parties),
+                    mechanism=mechanism, edition="I", lang=lang)
+
+
+def make_items(document: Document, texts, model_version: str | None = MODEL) -> list[AgreementItem]:
+    out, start = [], 0
+    for n, (text, labels, act, overrides) in enumerate(texts, start=1):
+        if "other" in labels:
+            scores = {axis: 0.2 for axis in AXES}
+        else:
+            scores = {axis: (0.9 if axis in labels else 0.1) for axis in AXES}
+        scores.update(overrides)
+        out.append(AgreementItem(doc_id=document.id, n=n, text=text, section="Acuerdos", page=1 + n // 3,
+                                 start=start, end=start + len(text), lang=document.lang, verb="acordar",
+                                 act=act, labels=labels, scores=scores, model_version=model_version))
+        start += len(text) + 1
+    return out
+
+
+def build_corpus(store: Store) -> dict[str, str]:
+    """Store the four documents of CORPUS under MODEL; returns {doc key: doc id}."""
+    ids = {}
+    for key, parties, date, mechanism, lang, texts in CORPUS:
+        document = make_document(key, parties, date, mechanism, lang, texts)
+        assert store.add_document(document, make_items(document, texts))
+        ids[key] = document.id
+    store.register_model(MODEL, {"macro_f1": 0.8})
+    return ids
+
+
+@pytest.fixture
+def store(db_url):
+    with Store(db_url) as opened:
+        yield opened
+
+
+@pytest.fixture
+def corpus(store):
+    return store, build_corpus(store)
+
+
+def test_store_creates_schema_and_folder(tmp_path):
+    path = tmp_path / "nested" / "folder" / "corpus.db"
+    with Store(str(path)) as store:
+        assert store.counts() == {"documents": 0, "items": 0, "labels": 0}
+    assert path.exists()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT version FROM schema_info").fetchall() == [(STORE_SCHEMA_VERSION,)]
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+def test_store_default_url_comes_from_config(monkeypatch, tmp_path):
+    monkeypatch.setenv("DECLARACIONES_DB", f"sqlite:///{tmp_path / 'env.db'}")
+    assert str(resolve_url(None)) == config.default_db_url()
+    assert resolve_url("postgresql://u@h/db").drivername == "postgresql+psycopg"
+    assert resolve_url(str(tmp_path / "x.db")).drivername == "sqlite"
+
+
+def test_store_add_and_read_back(corpus):
+    store, ids = corpus
+    assert store.counts()["documents"] == 4
+    assert store.counts()["items"] == N_ITEMS
+    assert store.counts()["labels"] == N_ITEMS * (len(AXES) + 1)
+    docs = store.documents()
+    assert list(docs["items"]) == [4, 3, 2, 3]
+    assert list(docs["dyad"]) == ["CO-PE", "CO-PE", "BO-PE", "PE-US"]
+    doc = store.document(ids["d2"])
+    assert doc["parties"] == ["CO", "PE"]
+    assert [item["n"] for item in doc["items"]] == [1, 2, 3]
+    assert doc["items"][1]["labels"] == ["security", "borders"]
+    assert doc["items"][1]["model_version"] == MODEL
+    assert doc["items"][1]["score_security"] == pytest.approx(0.9)
+
+
+def test_store_items_frame_follows_contract(corpus):
+    store, ids = corpus
+    frame = store.items()
+    expected = ["doc_id", "n", "text", "section", "page", "start", "end", "lang", "verb", "act", "title",
+                "date", "year", "place", "parties", "dyad", "mechanism", "edition", "model_version",
+                "labels", *LABELS, *[f"score_{axis}" for axis in AXES]]
+    assert list(frame.columns) == expected
+    assert len(frame) == N_ITEMS
+    first = frame.iloc[0]
+    assert first["doc_id"] == ids["d1"] and first["n"] == 1
+    assert first["parties"] == "PE,CO" and first["dyad"] == "CO-PE"
+    assert first["labels"] == ["security", "environment"]
+    assert (first["security"], first["environment"], first["trade"], first["other"]) == (1, 0 + 1, 0, 0)
+    assert frame[list(LABELS)].sum().to_dict() == {"security": 4, "governance": 2, "trade": 3,
+                                                   "environment": 3, "borders": 2, "other": 1}
+
+
+def test_store_duplicate_content_hash_is_not_stored_twice(corpus):
+    store, ids = corpus
+    key, parties, date, mechanism, lang, texts = CORPUS[0]
+    document = make_document(key, parties, date, mechanism, lang, texts)
+    assert store.has_document(document.content_hash) == ids["d1"]
+    assert store.add_document(document, make_items(document, texts)) is False
+    assert store.counts()["items"] == N_ITEMS
+    assert store.has_document("0" * 64) is None
+
+
+def test_store_failure_mid_document_leaves_nothing(store, monkeypatch):
+    key, parties, date, mechanism, lang, texts = CORPUS[1]
+    document = make_document(key, parties, date, mechanism, lang, texts)
+
+    def broken(*args, **kwargs):
+        raise sa.exc.OperationalError("INSERT INTO labels", {}, RuntimeError("disk I/O error"))
+
+    monkeypatch.setattr(Store, "_insert_labels", broken)
+    with pytest.raises(StoreError, match="disk I/O error"):
+        store.add_document(document, make_items(document, texts))
+    assert store.counts() == {"documents": 0, "items": 0, "labels": 0}
+    assert store.has_document(document.content_hash) is None
+    monkeypatch.undo()
+    assert store.add_document(document, make_items(document, texts)) is True
+    assert store.counts()["items"] == 3
+
+
+def test_store_refuses_bad_labels_before_writing(store):
+    key, parties, date, mechanism, lang, texts = CORPUS[0]
+    document = make_document(key, parties, date, mechanism, lang, texts)
+    items = make_items(document, texts)
+    items[2] = AgreementItem(doc_id=document.id, n=3, text="x", labels=("nonsense",), model_version=MODEL)
+    with pytest.raises(InputError, match="unknown axis 'nonsense'"):
+        store.add_document(document, items)
+    assert store.counts()["documents"] == 0
+
+
+def test_store_relabelling_keeps_old_versions(corpus):
+    store, ids = corpus
+    d1 = store.document(ids["d1"])
+    relabelled = [AgreementItem(doc_id=ids["d1"], n=item["n"], text=item["text"], labels=("governance",),
+                                scores={axis: 0.7 if axis == "governance" else 0.0 for axis in AXES},
+                                model_version="axes-v2") for item in d1["items"]]
+    store.register_model("axes-v2", {"macro_f1": 0.85})
+    assert store.set_labels(relabelled, "axes-v2") == 4
+    assert store.current_model() == "axes-v2"
+    current = store.items()
+    assert current[current["model_version"] == "axes-v2"]["governance"].sum() == 4
+    assert current["model_version"].notna().sum() == 4  # only d1 was relabelled with v2
+    old = store.items(_Filter(model_version=MODEL))
+    assert old[list(LABELS)].sum()["security"] == 4
+    assert store.counts()["labels"] == (N_ITEMS + 4) * (len(AXES) + 1)
+    models = store.models()
+    assert list(models["version"]) == [MODEL, "axes-v2"]
+    assert list(models["current"]) == [False, True]
+    store.register_model(MODEL, make_current=True)
+    assert store.current_model() == MODEL
+
+
+def test_store_set_labels_unknown_item(corpus):
+    store, ids = corpus
+    item = AgreementItem(doc_id=ids["d1"], n=99, text="x", labels=("trade",), model_version=MODEL)
+    with pytest.raises(NotFoundError):
+        store.set_labels([item])
+
+
+def test_store_remove_cascades(corpus):
+    store, ids = corpus
+    assert store.remove(ids["d2"]) == 3
+    assert store.counts() == {"documents": 3, "items": 9, "labels": 9 * (len(AXES) + 1)}
+    with pytest.raises(NotFoundError, match="is not stored"):
+        store.remove(ids["d2"])
+    with pytest.raises(NotFoundError):
+        store.document(ids["d2"])
+
+
+def test_store_text_folded_for_search():
+    assert fold_text("  Minería   ILEGAL, Año ") == "mineria ilegal, ano"
+
+
+def test_store_refuses_non_sqlite_file(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"this is not a database\n" * 100)
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as info:
+        Store(str(path))
+    assert "not a database" in str(info.value) and "\n" not in str(info.value)
+    assert path.read_bytes() == before
+
+
+def test_store_refuses_foreign_and_newer_databases(tmp_path):
+    foreign = tmp_path / "foreign.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE people (name TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="not a declaraciones database"):
+        Store(str(foreign))
+    newer = tmp_path / "newer.db"
+    Store(str(newer)).close()
+    conn = sqlite3.connect(newer)
+    conn.execute("UPDATE schema_info SET version = ?", (STORE_SCHEMA_VERSION + 1,))
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="newer"):
+        Store(str(newer))
+
+
+@pytest.mark.parametrize("url", ["postgresql://nobody@127.0.0.1:1/none", "mysql://x@localhost/db",
+                                 "sqlite:////proc/definitely/not/here.db"])
+def test_store_unreachable_or_wrong_url(url):
+    with pytest.raises(StoreError) as info:
+        Store(url)
+    assert "\n" not in str(info.value)
+
+
+def test_store_two_writers_wait(tmp_path):
+    path = tmp_path / "shared.db"
+    Store(str(path)).close()
+    errors: list[BaseException] = []
+
+    def write(key: str) -> None:
+        try:
+            with Store(str(path)) as store:
+                for k in range(5):
+                    texts = [(f"Acuerdo {key} {k} {j}", ("trade",), "commitment", {}) for j in range(20)]
+                    document = make_document(f"{key}{k}", ("PE", "CO"), "2020-01-01", "GB", "es", texts)
+                    store.add_document(document, make_items(document, texts))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(key,)) for key in "ab"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Store(str(path)) as store:
+        assert store.counts()["items"] == 200
+
+
+class _Filter:
+    def __init__(self, **kwargs):
+        self.__dict__.update(kwargs)
