@@ -16,8 +16,10 @@ from typing import Any, Sequence
 import pandas as pd
 
 from . import charts, query
-from .query import Filters
+from .query import Filters, to_records
 from .store import Store
+
+__all__ = ["Corpus", "to_records"]
 
 
 class Corpus:
@@ -70,3 +72,24 @@ class Corpus:
     def remove(self, doc_id: str) -> int:
         """Remove a document and its items; returns the number of items removed."""
         return self.store.remove(doc_id)
+
+    def ingest(self, paths: Sequence[str | Path] | str | Path, model: Any = None, silent: bool = True,
+               **overrides: Any):
+        """Read, segment, classify (with `model`, default: the current one) and store files or folders.
+
+        Returns the `pipeline.IngestSummary`; unreadable files are listed in its `refused`.
+        """
+        from .classify import load_model
+        from .pipeline import ingest_paths
+
+        if isinstance(paths, (str, Path)):
+            paths = [paths]
+        classifier = model if model is not None else load_model()
+        return ingest_paths(paths, self.store, classifier, overrides or None, silent=silent)
+
+    def propose(self, between: Sequence[str], top: int = 3, since: int | None = None, **settings: Any) -> dict:
+        """The axes proposed for a mechanism between two parties; see `propose.propose`."""
+        from .propose import ProposalSettings, propose
+
+        options = ProposalSettings(**settings) if settings else None
+        return propose(self.items(), (between[0], between[1]), top=top, since=since, settings=options)

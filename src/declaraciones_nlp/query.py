@@ -244,3 +244,19 @@ def export(store: Store, fmt: str | None, out_path: str | Path, filters: Filters
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
     return out_path
+
+
+def to_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (NA → None, numpy scalars → Python): what the CLI prints and the web API returns."""
+    out = []
+    for record in frame.to_dict(orient="records"):
+        row = {}
+        for key, value in record.items():
+            if isinstance(value, (list, tuple)):
+                row[key] = list(value)
+            elif value is None or (not isinstance(value, str) and pd.isna(value)):
+                row[key] = None
+            else:
+                row[key] = value.item() if hasattr(value, "item") else value
+        out.append(row)
+    return out

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError
-from ..query import EXPORT_FORMATS, Filters, check_by, export, freq, search
+from ..query import EXPORT_FORMATS, Filters, check_by, export, freq, search, to_records
 from ..schema import AXIS_SHORT_ES
 from ..store import Store
 from ._util import DbOption, app, console, err_console, handle_errors
@@ -51,22 +51,6 @@ class ExportFormat(str, Enum):
 
 def _filters(**kwargs: Any) -> Filters:
     return Filters(**{key: value for key, value in kwargs.items() if value is not None})
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dicts (NA → None, numpy scalars → Python)."""
-    out = []
-    for record in frame.to_dict(orient="records"):
-        row = {}
-        for key, value in record.items():
-            if isinstance(value, (list, tuple)):
-                row[key] = list(value)
-            elif value is None or (not isinstance(value, str) and pd.isna(value)):
-                row[key] = None
-            else:
-                row[key] = value.item() if hasattr(value, "item") else value
-        out.append(row)
-    return out
 
 
 def _cell(value: Any) -> str:
@@ -114,14 +98,14 @@ def freq_cmd(
         bar_chart(frame, chart)
         err_console.print(f"chart written to {chart}", highlight=False)
     if fmt is FreqFormat.json:
-        typer.echo(json.dumps(_records(frame), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(to_records(frame), ensure_ascii=False, indent=2))
     elif fmt is FreqFormat.csv:
         typer.echo(frame.to_csv(index=False), nl=False)
     else:
         table = Table(title=f"{frame.attrs.get('total', 0)} agreement items")
         for column in frame.columns:
             table.add_column(column, justify="right" if column in ("items", "share", "year") else "left")
-        for row in _records(frame):
+        for row in to_records(frame):
             cells = []
             for column in frame.columns:
                 value = row[column]
@@ -163,14 +147,14 @@ def search_cmd(
     with Store(db) as store:
         hits = search(store, query, filters, limit=limit)
     if fmt is SearchFormat.jsonl:
-        for row in _records(hits):
+        for row in to_records(hits):
             typer.echo(json.dumps(row, ensure_ascii=False))
         return
     table = Table(title=f"{len(hits)} hits for {query!r}", show_lines=True)
     for column in ("document", "date", "parties", "page", "labels"):
         table.add_column(column, overflow="fold", no_wrap=column in ("date", "parties", "page"))
     table.add_column("text", overflow="fold", ratio=3)
-    for row in _records(hits):
+    for row in to_records(hits):
         table.add_row(f"{_cell(row['title'])}\n{row['doc_id']} #{row['n']}", _cell(row["date"]),
                       _cell(row["parties"]), _cell(row["page"]), _cell(row["labels"]), row["text"])
     console.print(table)
@@ -218,7 +202,7 @@ def documents_cmd(
     with Store(db) as store:
         frame = store.documents()
     if fmt is FreqFormat.json:
-        typer.echo(json.dumps(_records(frame), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(to_records(frame), ensure_ascii=False, indent=2))
     elif fmt is FreqFormat.csv:
         typer.echo(frame.to_csv(index=False), nl=False)
     else:
@@ -226,7 +210,7 @@ def documents_cmd(
         for column in ("id", "date", "dyad", "mechanism", "title", "items"):
             table.add_column(column, justify="right" if column == "items" else "left", overflow="fold",
                              no_wrap=column in ("id", "date", "dyad", "items"))
-        for row in _records(frame):
+        for row in to_records(frame):
             table.add_row(*[_cell(row[c]) for c in ("id", "date", "dyad", "mechanism", "title", "items")])
         console.print(table)
 

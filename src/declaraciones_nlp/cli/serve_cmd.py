@@ -1,2 +1,26 @@
-"""Commands (to be filled in)."""
-from ._util import app  # noqa: F401
+"""`serve`: the web dashboard for ministry staff."""
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from ._util import DbOption, app, console, handle_errors
+
+
+@app.command()
+@handle_errors
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (localhost only by default)."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    db: Optional[str] = DbOption,
+    allow_upload: bool = typer.Option(False, "--allow-upload", help="Let users upload declarations to ingest."),
+) -> None:
+    """Start the web dashboard (read-only unless --allow-upload)."""
+    import uvicorn
+
+    from ..web.app import create_app
+
+    application = create_app(db, allow_upload=allow_upload)
+    console.print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -1,0 +1,1 @@
+"""The web dashboard: `declaraciones serve`. See `app.create_app`."""

@@ -1,0 +1,115 @@
+"""End-to-end: the dashboard driven in headless Chromium (Debian's package) with Playwright."""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from declaraciones_nlp.store import Store
+from webcorpus import DOCUMENTS
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "dashboard.png"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    import uvicorn
+
+    from declaraciones_nlp.web.app import create_app
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'b.db'}"
+    store = Store(url)
+    store.register_model("test-v1", {}, make_current=True)
+    for document, items in DOCUMENTS:
+        store.add_document(document, items)
+    port = _free_port()
+    config = uvicorn.Config(create_app(url, allow_upload=True), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium not installed (`make browser`, or .ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def test_dashboard_filter_search_document_download(server, page, tmp_path):
+    page.goto(server + "/")
+    table = page.locator("#freq-table")
+    assert "CO-PE" in table.inner_text() and "BO-PE" in table.inner_text()
+    bars_before = page.locator("svg.chart rect.bar").count()
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    page.select_option("select[name=country]", "BO")
+    page.click("#apply")
+    page.wait_for_url("**country=BO**")
+    assert "CO-PE" not in table.inner_text() and "BO-PE" in table.inner_text()
+    assert page.locator("svg.chart rect.bar").count() < bars_before
+
+    with page.expect_download() as download_info:
+        page.click("#download-csv")
+    rows = list(csv.DictReader(io.StringIO(Path(download_info.value.path()).read_text(encoding="utf-8"))))
+    assert rows == [{"dyad": "BO-PE", "security": "0", "governance": "0", "trade": "1", "environment": "1",
+                     "borders": "0", "other": "0", "total": "2"}]
+
+    page.goto(server + "/items")
+    page.fill("input[name=q]", "mineria")
+    page.click("#apply")
+    assert page.locator("#items-table tbody tr").count() == 1
+    page.click("a.doc-link")
+    assert "Declaración de Cartagena" in page.locator("h1").inner_text()
+    assert page.locator("#document-items tbody tr").count() == 3
+
+
+def test_upload_then_find_items(server, page, fixtures_dir, tmp_path):
+    declaration = tmp_path / "declaracion-quito.txt"
+    declaration.write_text(
+        "1. Acordaron impulsar la interconexión eléctrica entre ambos países.\n"
+        "2. Destacaron la cooperación en materia de salud intercultural.\n", encoding="utf-8")
+    page.goto(server + "/upload")
+    page.set_input_files("input[type=file]", str(declaration))
+    page.fill("input[name=parties]", "PE,EC")
+    page.click("#upload-button")
+    assert "2 ítems" in page.locator("#upload-result").inner_text()
+    page.goto(server + "/items?q=interconexion")
+    assert "interconexión eléctrica" in page.locator("#items-table").inner_text()
