@@ -1,2 +1,205 @@
-"""Commands (to be filled in)."""
-from ._util import app  # noqa: F401
+"""Model commands: `train`, `classify`, `evaluate`, `review`."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..errors import InputError
+from ._util import DbOption, app, console, err_console, handle_errors
+
+ModelOption = typer.Option(
+    None, "--model", help="Model directory. Default: the current model (models/CURRENT).", show_default=False
+)
+
+
+def _print_metrics(metrics: dict, quiet: bool) -> None:
+    from ..classify.evaluate import format_scores
+
+    if quiet:
+        return
+    for subset, block in metrics.items():
+        console.print(format_scores(block, f"cross-validated, {subset}"), highlight=False)
+
+
+@app.command()
+@handle_errors
+def train(
+    data: Optional[List[Path]] = typer.Option(
+        None, "--data", help="Labelled JSONL (repeatable): lines with `text` and `labels` (axis ids). "
+        "Fold a filled-in review file back in by passing it as one more --data.", show_default=False,
+    ),
+    out: Optional[Path] = typer.Option(None, "--out", help="Model directory to write.", show_default=False),
+    default: bool = typer.Option(
+        False, "--default", help="Train on all of corpus/labeled/*.jsonl into models/axes-v<N>/ and make it current."
+    ),
+    quiet_if_current: bool = typer.Option(
+        False, "--quiet-if-current", help="With --default: do nothing if the current model was trained on the same data."
+    ),
+    current: bool = typer.Option(False, "--current", help="Also make the written model the current one."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same data + seed → same model file)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the model directory."),
+) -> None:
+    """Train the axis classifier and print its cross-validated per-axis P/R/F1.
+
+    Review loop: `declaraciones review --n 50 --out review.jsonl`, fill in each
+    line's `labels` (AXES.md), save it under corpus/labeled/ or pass it with
+    `--data review.jsonl`; lines left with empty `labels` are refused.
+    """
+    from ..classify.model import ModelConfig
+    from ..classify.train import train as train_model, train_default
+
+    config = ModelConfig(seed=seed)
+    if default:
+        if data or out:
+            raise InputError("--default", "cannot be combined with --data or --out")
+        meta = train_default(quiet_if_current=quiet_if_current, config=config)
+        if meta is None:
+            if not quiet:
+                console.print("model is current (same training data); nothing to do")
+            return
+    else:
+        if not data:
+            raise InputError("--data", "give at least one labelled JSONL file (or use --default)")
+        if out is None:
+            raise InputError("--out", "give the model directory to write (or use --default)")
+        meta = train_model(data, out, config=config, make_current=current)
+    _print_metrics(meta["metrics"], quiet)
+    console.print(f"model written to {meta['dir']}", highlight=False)
+
+
+@app.command()
+@handle_errors
+def classify(
+    input: Optional[Path] = typer.Option(None, "--input", help="JSONL with `text` (and optionally `id`, `lang`, `section`).", show_default=False),
+    output: Optional[Path] = typer.Option(None, "--output", help="JSONL to write: each input line plus `labels` and `scores`.", show_default=False),
+    text: Optional[str] = typer.Option(None, "--text", help="Classify one item and show its explanation.", show_default=False),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of --text (es|en). Default: guessed.", show_default=False),
+    model_dir: Optional[Path] = ModelOption,
+    explain: bool = typer.Option(False, "--explain", help="Add `explanation` (top terms per label) to each output line."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary line."),
+) -> None:
+    """Label agreement items with their axes (probability per axis, labels, explanation)."""
+    from ..classify import load_model
+    from ..classify.data import load_inputs
+
+    if (text is None) == (input is None):
+        raise InputError("--input/--text", "give either --input FILE.jsonl with --output, or --text")
+    model = load_model(model_dir)
+    if text is not None:
+        pred = model.predict([text], [lang] if lang else None)[0]
+        console.print(f"labels: {', '.join(pred.labels)}", highlight=False)
+        for axis, score in sorted(pred.scores.items(), key=lambda kv: -kv[1]):
+            console.print(f"  {axis:<12} {score:.3f}", highlight=False)
+        console.print(f"  {'other':<12} {pred.other_score:.3f}", highlight=False)
+        for label, terms in pred.explanation.items():
+            console.print(f"why {label}: {', '.join(terms) or '(no single term)'}", highlight=False)
+        return
+    if output is None:
+        raise InputError("--output", "give the JSONL file to write")
+    inputs = load_inputs(input)
+    preds = model.predict(
+        [i.text for i in inputs], [i.lang for i in inputs], [i.section for i in inputs], explain=explain
+    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8") as handle:
+        for item, pred in zip(inputs, preds):
+            row = dict(item.record) | {"labels": list(pred.labels), "scores": pred.scores}
+            if explain:
+                row["explanation"] = {k: list(v) for k, v in pred.explanation.items()}
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if not quiet:
+        err_console.print(f"{len(inputs)} items classified with {model.version} → {output}", highlight=False)
+
+
+@app.command()
+@handle_errors
+def evaluate(
+    data: Optional[List[Path]] = typer.Option(
+        None, "--data", help="Labelled JSONL (repeatable). Default: corpus/labeled/*.jsonl.", show_default=False
+    ),
+    model_dir: Optional[Path] = ModelOption,
+    format: str = typer.Option("table", "--format", help="table or json."),
+    compare: bool = typer.Option(
+        False, "--compare", help="Nested cross-validation of the comparison models (lexicon only, "
+        "lemmas+LR, chars+SVM, spaCy textcat, the shipped configuration) on the same folds; "
+        "the figures are written into the model's card.",
+    ),
+    folds: int = typer.Option(5, "--folds", help="Outer folds for --compare."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the folds and models for --compare."),
+) -> None:
+    """Per-axis precision/recall/F1, macro/micro F1 and confusion between axes."""
+    from ..classify import load_model
+    from ..classify.artefacts import current_dir, read_meta, write_meta
+    from ..classify.data import default_data_paths, load_labelled
+    from ..classify.evaluate import compare as run_compare, evaluate_model, format_comparison, format_confusion, format_scores
+
+    if format not in ("table", "json"):
+        raise InputError("--format", f"unknown format {format!r} (table or json)")
+    paths = data or default_data_paths()
+    items = load_labelled(paths)
+    result: dict = {}
+    target = model_dir or current_dir()
+    if target is not None and (Path(target) / "meta.json").is_file() or model_dir is not None:
+        model = load_model(model_dir)
+        result["model"] = evaluate_model(model, items)
+    if compare:
+        result["comparison"] = run_compare(
+            items, folds=folds, seed=seed,
+            progress=None if format == "json" else lambda name: err_console.print(f"  done: {name}", highlight=False),
+        )
+        if "model" in result:
+            meta = read_meta(Path(target))
+            meta["comparison"] = result["comparison"]
+            write_meta(Path(target), meta)
+    if not result:
+        raise InputError("--model", "no current model to evaluate; train one or use --compare")
+    if format == "json":
+        console.print_json(json.dumps(result))
+        return
+    if "model" in result:
+        res = result["model"]
+        console.print(f"model {res['model']} on {res['all']['n']} items (items it was trained on score high)", highlight=False)
+        console.print(format_scores(res["all"], "all items"), highlight=False)
+        for subset, block in res["subsets"].items():
+            console.print(format_scores(block, subset), highlight=False)
+        console.print(format_confusion(res["confusion"]), highlight=False)
+    if compare:
+        comp = result["comparison"]
+        console.print(f"\ncomparison: {comp['note']}", highlight=False)
+        console.print(format_comparison(comp), highlight=False)
+        best = comp["models"][comp["best"]]
+        for subset, block in best.items():
+            console.print(format_scores(block, f"{comp['best']} — {subset}"), highlight=False)
+
+
+@app.command()
+@handle_errors
+def review(
+    n: int = typer.Option(50, "--n", help="How many items to export."),
+    out: Path = typer.Option(..., "--out", help="JSONL to write (text, scores, empty `labels` to fill in)."),
+    source: str = typer.Option("corpus", "--from", help="corpus (items in the database) or labelled (corpus/labeled/)."),
+    model_dir: Optional[Path] = ModelOption,
+    db: Optional[str] = DbOption,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary line."),
+) -> None:
+    """Export the least confident items for labelling.
+
+    Fill in each line's `labels` (AXES.md) and retrain with
+    `declaraciones train --default` after saving the file under corpus/labeled/,
+    or pass it as one more `--data` to `declaraciones train`.
+    """
+    from ..classify import load_model
+    from ..classify.review import review_queue, write_jsonl
+
+    if source not in ("corpus", "labelled"):
+        raise InputError("--from", f"unknown source {source!r} (corpus or labelled)")
+    model = load_model(model_dir)
+    rows = review_queue(model, n=n, source=source, db=db)
+    if not rows:
+        raise InputError("--from", f"no items in the {source}; ingest declarations first or use --from labelled")
+    write_jsonl(rows, out)
+    if not quiet:
+        console.print(f"{len(rows)} items to review written to {out}", highlight=False)

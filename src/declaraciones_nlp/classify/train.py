@@ -1,0 +1,88 @@
+"""Training: labelled JSONL in, a versioned model directory out, with its figures."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..schema import LABELS
+from .artefacts import current_dir, next_model_dir, read_meta, save_model, set_current
+from .data import LabelledItem, data_hash, default_data_paths, load_labelled
+from .metrics import scores
+from .model import AxisClassifier, ModelConfig
+
+SUBSETS: tuple[str, ...] = ("real-es", "real-en", "written")
+
+
+def data_summary(items: Sequence[LabelledItem], paths: Sequence[Path]) -> dict[str, Any]:
+    counts: dict[str, dict[str, int]] = {label: {} for label in LABELS}
+    for item in items:
+        for label in item.labels:
+            counts[label][item.lang] = counts[label].get(item.lang, 0) + 1
+    real = Counter(item.lang for item in items if not item.written)
+    return {
+        "hash": data_hash(items),
+        "n": len(items),
+        "files": [Path(p).name for p in paths],
+        "counts": counts,
+        "real": dict(sorted(real.items())),
+        "written": sum(item.written for item in items),
+        "langs": dict(sorted(Counter(item.lang for item in items).items())),
+    }
+
+
+def subset_scores(items: Sequence[LabelledItem], predicted: Sequence[Sequence[str]]) -> dict[str, Any]:
+    """Scores separately on real Spanish, real English and written items (those present)."""
+    out = {}
+    for subset in SUBSETS:
+        idx = [i for i, item in enumerate(items) if item.subset == subset]
+        if idx:
+            out[subset] = scores([items[i].labels for i in idx], [predicted[i] for i in idx])
+    return out
+
+
+def train(
+    paths: Sequence[Path], out_dir: Path | None = None, config: ModelConfig | None = None,
+    name: str = "axes", make_current: bool = False,
+) -> dict[str, Any]:
+    """Fit a model on the labelled files and write it; returns its `meta.json` content.
+
+    The figures under `metrics` are the out-of-fold predictions of the fit itself
+    (folds grouped by declaration), per subset: written items never count as real.
+    """
+    items = load_labelled(paths)
+    out_dir = Path(out_dir) if out_dir else next_model_dir(name)
+    model = AxisClassifier(config or ModelConfig(), version=out_dir.name)
+    model.fit(items)
+    meta = save_model(model, out_dir, {
+        "data": data_summary(items, paths),
+        "metrics": subset_scores(items, model.oof_labels_),
+    })
+    if make_current:
+        set_current(out_dir)
+    return meta | {"dir": str(out_dir)}
+
+
+def current_data_hash() -> str | None:
+    """The data hash recorded by the current model, if there is one."""
+    path = current_dir()
+    if path is None or not (path / "meta.json").is_file():
+        return None
+    try:
+        return read_meta(path).get("data", {}).get("hash")
+    except Exception:  # an unreadable meta means "retrain"
+        return None
+
+
+def train_default(quiet_if_current: bool = False, config: ModelConfig | None = None) -> dict[str, Any] | None:
+    """Train on all of `corpus/labeled/*.jsonl` into the next `models/axes-v<N>/`, made current.
+
+    With `quiet_if_current`, returns None without training when the current
+    model was trained on data with the same hash.
+    """
+    paths = default_data_paths()
+    if quiet_if_current:
+        recorded = current_data_hash()
+        if recorded is not None and recorded == data_hash(load_labelled(paths)):
+            return None
+    return train(paths, config=config, make_current=True)

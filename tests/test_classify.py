@@ -1,0 +1,274 @@
+"""The axis classifier: data validation, lexicon traps, training, artefacts, CLI."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from declaraciones_nlp.classify import artefacts
+from declaraciones_nlp.classify.data import LabelledItem, RefResolver, data_hash, load_labelled
+from declaraciones_nlp.classify.lexicon import Lexicon
+from declaraciones_nlp.classify.model import AxisClassifier, ModelConfig, classify_items
+from declaraciones_nlp.cli import app
+from declaraciones_nlp.errors import InputError, ModelError
+from declaraciones_nlp.schema import AXES, AgreementItem
+
+REPO = Path(__file__).resolve().parents[1]
+LABELED = REPO / "corpus" / "labeled"
+
+CLEAR_ITEMS = [
+    ("es", "Acordaron intensificar la lucha contra el narcotráfico y el crimen organizado transnacional.", "security"),
+    ("es", "Se comprometieron a promover las exportaciones y la inversión en el marco del acuerdo de libre comercio.", "trade"),
+    ("es", "Impulsar la conservación de la biodiversidad y la lucha contra el cambio climático en la cuenca amazónica.", "environment"),
+    ("es", "Fortalecer la atención a los migrantes y los servicios consulares en los pasos de frontera.", "borders"),
+    ("es", "Reafirmaron su compromiso con la democracia, los derechos humanos y la lucha contra la corrupción.", "governance"),
+    ("en", "The two countries will expand counternarcotics cooperation to stop fentanyl trafficking.", "security"),
+    ("en", "Both governments committed to increase bilateral trade and investment and to open markets for exporters.", "trade"),
+    ("en", "We will work together to protect forests, conserve biodiversity and reduce emissions to address climate change.", "environment"),
+    ("en", "The leaders agreed to strengthen democracy, human rights and the fight against corruption.", "governance"),
+    ("en", "The leaders agreed to modernize ports of entry and manage migration flows at the border in a humane way.", "borders"),
+]
+
+
+def _small_training_set() -> list[LabelledItem]:
+    """Every 3rd item of the labelled files that carry their own text (no reference resolution)."""
+    paths = sorted(p for p in LABELED.glob("*.jsonl") if p.name != "us_statements.jsonl")
+    if not paths:
+        pytest.skip("no labelled data in corpus/labeled/")
+    items = load_labelled(paths)
+    return items[::3]
+
+
+@pytest.fixture(scope="module")
+def training_items() -> list[LabelledItem]:
+    return _small_training_set()
+
+
+@pytest.fixture(scope="module")
+def model(training_items) -> AxisClassifier:
+    return AxisClassifier(ModelConfig(seed=0), version="test-v1").fit(training_items)
+
+
+@pytest.fixture(scope="module")
+def model_dir(model, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("models") / "axes-v1"
+    artefacts.save_model(model, out, {"data": {"hash": "x", "n": 0}})
+    return out
+
+
+# -- data ---------------------------------------------------------------------
+def test_load_labelled_malformed_line_names_file_and_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "a", "labels": ["trade"]}\n{"text": "b", "labels": \n', encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_labelled([path])
+    assert str(info.value).startswith(f"{path}:2: malformed JSON")
+
+
+@pytest.mark.parametrize("labels, reason", [
+    (["commerce"], "unknown axis 'commerce'"),
+    (["other", "trade"], "cannot be combined"),
+    ([], "empty label list"),
+])
+def test_load_labelled_refuses_bad_labels(tmp_path, labels, reason):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({"text": "Comercio", "labels": labels, "lang": "es"}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=reason) as info:
+        load_labelled([path])
+    assert str(info.value).startswith(f"{path}:1:")
+
+
+def test_data_hash_depends_on_labels():
+    a = [LabelledItem("Comercio e inversión", ("trade",))]
+    b = [LabelledItem("Comercio e inversión", ("governance",))]
+    assert data_hash(a) == data_hash(list(a)) != data_hash(b)
+
+
+def test_ref_resolution_checks_sha1(us_statements_dir, tmp_path):
+    name = sorted(p.name for p in us_statements_dir.glob("*.md"))[0]
+    resolver = RefResolver(us_statements_dir)
+    first = resolver.items(name)[0]
+    good = {"ref": {"file": name, "n": first.n}, "sha1": hashlib.sha1(first.text.encode()).hexdigest(),
+            "labels": ["trade"], "lang": "en", "doc": name[:-3]}
+    bad = dict(good, sha1="0" * 40)
+    path = tmp_path / "refs.jsonl"
+    path.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"{path}:2: ref {name}#{first.n}: sha1 mismatch"):
+        load_labelled([path], resolver)
+    path.write_text(json.dumps(good) + "\n", encoding="utf-8")
+    assert load_labelled([path], resolver)[0].text == first.text
+
+
+# -- lexicon ------------------------------------------------------------------
+@pytest.mark.parametrize("text, axis, expected", [
+    ("Garantizar la seguridad alimentaria de la población", "security", 0),
+    ("Garantizar la seguridad alimentaria de la población", "governance", 1),
+    ("Fortalecer la seguridad energética regional", "environment", 1),
+    ("Fortalecer la seguridad energética regional", "security", 0),
+    ("La migración a la factura electrónica", "borders", 0),
+    ("Avanzar en la frontera tecnológica", "borders", 0),
+    ("Combatir el tráfico ilícito de drogas", "security", 2),
+    ("food security and social security programmes", "security", 0),
+    ("trafficking in persons and smuggling of migrants", "borders", 1),
+])
+def test_lexicon_traps(text, axis, expected):
+    assert Lexicon.default().counts(text)[axis] == expected
+
+
+# -- model --------------------------------------------------------------------
+@pytest.mark.parametrize("lang, text, axis", CLEAR_ITEMS)
+def test_model_labels_clear_unseen_items(model, lang, text, axis):
+    pred = model.predict([text], [lang])[0]
+    assert axis in pred.labels, (pred.labels, pred.scores)
+    assert pred.explanation[axis], "each predicted axis is explained by some terms"
+
+
+def test_model_food_security_is_governance_not_security(model):
+    pred = model.predict(["Impulsar programas para la seguridad alimentaria y la nutrición infantil."], ["es"])[0]
+    assert "governance" in pred.labels and "security" not in pred.labels, pred.scores
+
+
+def test_model_courtesy_is_other_alone(model):
+    pred = model.predict(["Los Presidentes agradecieron la cálida hospitalidad del pueblo anfitrión."], ["es"])[0]
+    assert pred.labels == ("other",), pred.scores
+
+
+def test_model_gives_every_item_a_label_and_probabilities(model):
+    preds = model.predict(["", "xyz", "Y además."], ["es", "en", "es"])
+    for pred in preds:
+        assert pred.labels and set(pred.scores) == set(AXES)
+        assert all(0.0 <= s <= 1.0 for s in pred.scores.values())
+
+
+def test_explanation_names_readable_terms(model):
+    pred = model.predict(["Combatir el narcotráfico y el lavado de activos."], ["es"])[0]
+    terms = " ".join(pred.explanation["security"])
+    assert "narcotrafico" in terms or "narcotráfico" in terms or "lavado" in terms, terms
+
+
+def test_classify_items_fills_labels(model):
+    items = [AgreementItem(doc_id="d", n=1, text="Promover el turismo y el comercio bilateral.")]
+    out = classify_items(items, model)
+    assert "trade" in out[0].labels and out[0].model_version == "test-v1"
+
+
+# -- artefacts ----------------------------------------------------------------
+def test_saved_model_loads_and_predicts_the_same(model, model_dir):
+    loaded = artefacts.load_model(model_dir)
+    texts = [t for _, t, _ in CLEAR_ITEMS]
+    langs = [lang for lang, _, _ in CLEAR_ITEMS]
+    assert [p.scores for p in loaded.predict(texts, langs)] == [p.scores for p in model.predict(texts, langs)]
+    assert (model_dir / "MODEL_CARD.md").read_text().startswith("# Model card")
+
+
+def test_tampered_model_is_refused(model_dir, tmp_path):
+    copy = tmp_path / "axes-v1"
+    copy.mkdir()
+    for f in model_dir.iterdir():
+        copy.joinpath(f.name).write_bytes(f.read_bytes())
+    data = bytearray((copy / "model.npz").read_bytes())
+    data[100] ^= 0xFF
+    (copy / "model.npz").write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="SHA-256 does not match"):
+        artefacts.load_model(copy)
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("labels", ["security", "trade"], "label set"),
+    ("schema_version", 99, "schema version"),
+])
+def test_incompatible_model_is_refused(model_dir, tmp_path, key, value, message):
+    copy = tmp_path / "axes-v1"
+    copy.mkdir()
+    (copy / "model.npz").write_bytes((model_dir / "model.npz").read_bytes())
+    meta = json.loads((model_dir / "meta.json").read_text()) | {key: value}
+    (copy / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match=message):
+        artefacts.load_model(copy)
+
+
+def test_missing_model_is_refused(tmp_path):
+    with pytest.raises(ModelError, match="meta.json missing"):
+        artefacts.load_model(tmp_path / "nowhere")
+
+
+def test_same_data_and_seed_give_same_model_hash(tmp_path):
+    items = _small_training_set()[::4]
+    hashes = set()
+    for run in range(2):
+        out = tmp_path / f"m{run}"
+        meta = artefacts.save_model(AxisClassifier(ModelConfig(seed=3), "axes-v9").fit(items), out, {})
+        hashes.add(meta["model_sha256"])
+        assert artefacts.sha256_file(out / "model.npz") == meta["model_sha256"]
+    assert len(hashes) == 1
+
+
+# -- train --default, review, CLI ------------------------------------------------
+def _write_labelled(path: Path, items: list[LabelledItem]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for i in items:
+            handle.write(json.dumps({"text": i.text, "labels": list(i.labels), "lang": i.lang,
+                                     "doc": i.doc, "written": i.written}, ensure_ascii=False) + "\n")
+
+
+@pytest.fixture()
+def home(tmp_path, monkeypatch):
+    """A project home with a small corpus/labeled/ and its own models/."""
+    (tmp_path / "corpus" / "labeled").mkdir(parents=True)
+    _write_labelled(tmp_path / "corpus" / "labeled" / "small.jsonl", _small_training_set()[::5])
+    monkeypatch.setenv("DECLARACIONES_HOME", str(tmp_path))
+    monkeypatch.setenv("DECLARACIONES_MODELS", str(tmp_path / "models"))
+    return tmp_path
+
+
+def test_train_default_skips_when_data_unchanged(home):
+    from declaraciones_nlp.classify.train import train_default
+
+    meta = train_default()
+    assert (home / "models" / "CURRENT").read_text().strip() == "axes-v1" == Path(meta["dir"]).name
+    assert train_default(quiet_if_current=True) is None
+    assert artefacts.load_model().version == "axes-v1"
+
+
+def test_cli_train_classify_review(home):
+    runner = CliRunner()
+    data = home / "corpus" / "labeled" / "small.jsonl"
+    result = runner.invoke(app, ["train", "--data", str(data), "--out", str(home / "m"), "--current"])
+    assert result.exit_code == 0, result.output
+    assert "macro F1" in result.output
+    inp = home / "in.jsonl"
+    inp.write_text(json.dumps({"id": "a1", "text": "Combatir el narcotráfico y el crimen organizado."}) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["classify", "--input", str(inp), "--output", str(home / "out.jsonl"), "--model", str(home / "m")])
+    assert result.exit_code == 0, result.output
+    row = json.loads((home / "out.jsonl").read_text())
+    assert row["id"] == "a1" and "security" in row["labels"] and set(row["scores"]) == set(AXES)
+    result = runner.invoke(app, ["classify", "--text", "Promover el comercio y la inversión"])
+    assert result.exit_code == 0 and "trade" in result.output
+    result = runner.invoke(app, ["review", "--n", "5", "--out", str(home / "rev.jsonl"), "--from", "labelled"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(x) for x in (home / "rev.jsonl").read_text().splitlines()]
+    assert len(rows) == 5 and all(r["labels"] == [] and r["text"] for r in rows)
+    result = runner.invoke(app, ["train", "--data", str(home / "rev.jsonl"), "--out", str(home / "m2")])
+    assert result.exit_code == 1 and "empty label list" in result.output
+
+
+def test_cli_malformed_jsonl_is_one_line_and_exit_1(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["train", "--data", str(bad), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and f"{bad}:1" in lines[0] and "malformed JSON" in lines[0]
+
+
+def test_cli_tampered_model_refused(model_dir, tmp_path):
+    copy = tmp_path / "axes-v1"
+    copy.mkdir()
+    for f in model_dir.iterdir():
+        copy.joinpath(f.name).write_bytes(f.read_bytes())
+    (copy / "model.npz").write_bytes(b"not the model")
+    result = CliRunner().invoke(app, ["classify", "--text", "Comercio", "--model", str(copy)])
+    assert result.exit_code == 1 and "SHA-256" in result.output
