@@ -67,3 +67,28 @@ def db_url(request, tmp_path) -> str:
     with engine.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def trained_model_dir(tmp_path_factory) -> Path:
+    """A model trained on all of corpus/labeled/ once, shared by the test workers.
+
+    The folder sits beside the per-worker temp folders and a lock file makes
+    the first worker train while the others wait.
+    """
+    import fcntl
+    import hashlib
+
+    from declaraciones_nlp.classify.data import default_data_paths
+    from declaraciones_nlp.classify.train import train
+
+    digest = hashlib.sha256()
+    for path in default_data_paths() + sorted((REPO / "src" / "declaraciones_nlp" / "classify").glob("*.*")):
+        digest.update(path.read_bytes())
+    shared = tmp_path_factory.getbasetemp().parent
+    target = shared / f"model-{digest.hexdigest()[:16]}" / "axes-v1"
+    with open(shared / "model-default.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / "meta.json").is_file():
+            train(default_data_paths(), out_dir=target)
+    return target
