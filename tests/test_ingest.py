@@ -187,7 +187,7 @@ def test_metadata_from_text():
     assert document.date == "2018-10-26"
     assert document.place == "Trujillo"
     assert document.parties == ("EC", "PE")
-    assert document.mechanism == "binational cabinet" and document.edition == "XII"
+    assert document.mechanism == "Gabinete Binacional" and document.edition == "XII Gabinete Binacional"
     assert document.lang == "es"
 
 
@@ -203,11 +203,11 @@ def test_metadata_from_front_matter():
 def test_overrides_win(tmp_path):
     document = read_document(
         DECLARATIONS / "es_gabinete_ejes.txt",
-        overrides={"parties": "pe,us", "date": "26 de octubre de 2019", "mechanism": "high-level dialogue",
+        overrides={"parties": "pe,us", "date": "26 de octubre de 2019", "mechanism": "Diálogo de Alto Nivel",
                    "title": "Otro", "place": None},
     )
     assert document.parties == ("PE", "US") and document.date == "2019-10-26"
-    assert document.mechanism == "high-level dialogue" and document.title == "Otro" and document.place == "Trujillo"
+    assert document.mechanism == "Diálogo de Alto Nivel" and document.title == "Otro" and document.place == "Trujillo"
 
 
 @pytest.mark.parametrize("overrides", [{"date": "ayer"}, {"parties": "PERU"}, {"colour": "red"}, {"lang": "fr"}])

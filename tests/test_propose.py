@@ -89,7 +89,7 @@ def peru_us_rows(with_joint: bool = True) -> list[dict]:
     for partner, years in {"CO": [2021, 2023], "MX": [2021, 2022, 2023], "CL": [2019], "IN": [2023],
                            "AR": [2025]}.items():
         for year in years:
-            rows += _doc(("US", partner), f"{year}-09-01", US_DIALOGUES, mechanism="high-level dialogue")
+            rows += _doc(("US", partner), f"{year}-09-01", US_DIALOGUES, mechanism="Diálogo de Alto Nivel")
     if with_joint:
         rows += _doc(("PE", "US"), "2017-02-24", PERU_US, mechanism="visita presidencial")
         rows += _doc(("PE", "US"), "2018-02-06", PERU_US, mechanism="visita")

@@ -28,7 +28,7 @@ def print_summary(summary: pipeline.IngestSummary) -> None:
         f"{len(summary.refused)} refused, in {summary.seconds:.1f} s."
     )
     for path, reason in summary.refused:
-        err_console.print(f"[red]refused[/] {reason if path in reason else f'{path}: {reason}'}", highlight=False)
+        err_console.print(f"[red]refused[/] {reason if path in reason else f'{path}: {reason}'}", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -47,10 +47,10 @@ _COUNTRY_RE = re.compile(
 )
 
 MECHANISMS: tuple[tuple[str, re.Pattern], ...] = (
-    ("binational cabinet", re.compile(r"gabinete\s+(?:ministerial\s+)?binacional|binational\s+cabinet", re.I)),
-    ("high-level dialogue", re.compile(r"di[aá]logo\s+(?:\w+\s+){0,2}de\s+alto\s+nivel|high[- ]level\s+(?:\w+\s+){0,2}dialogue", re.I)),
-    ("fact sheet", re.compile(r"\bfact\s+sheet\b|hoja\s+informativa", re.I)),
-    ("joint statement", re.compile(r"joint\s+(?:statement|declaration|communiqu[eé])|declaraci[oó]n\s+(?:conjunta|presidencial)|comunicado\s+conjunto", re.I)),
+    ("Gabinete Binacional", re.compile(r"gabinete\s+(?:ministerial\s+)?binacional|binational\s+cabinet", re.I)),
+    ("Diálogo de Alto Nivel", re.compile(r"di[aá]logo\s+(?:\w+\s+){0,2}de\s+alto\s+nivel|high[- ]level\s+(?:\w+\s+){0,2}dialogue", re.I)),
+    ("Hoja Informativa", re.compile(r"\bfact\s+sheet\b|hoja\s+informativa", re.I)),
+    ("Declaración Conjunta", re.compile(r"joint\s+(?:statement|declaration|communiqu[eé])|declaraci[oó]n\s+(?:conjunta|presidencial)|comunicado\s+conjunto", re.I)),
 )
 _ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
 _EDITION_ROMAN = re.compile(rf"\b({_ROMAN})\s+(?:Reuni[oó]n\s+(?:del\s+)?)?Gabinete\s+(?:Ministerial\s+)?Binacional", re.I)
@@ -143,6 +143,13 @@ def find_edition(text: str) -> str | None:
     return None
 
 
+def _edition_name(numeral: str | None, mechanism: str | None) -> str | None:
+    """`XII` + `Gabinete Binacional` → `XII Gabinete Binacional`."""
+    if numeral is None:
+        return None
+    return f"{numeral} {mechanism}" if mechanism else numeral
+
+
 def find_place(text: str) -> str | None:
     for line in text.split("\n"):
         m = _PLACE_DATE_LINE.match(line)
@@ -186,13 +193,14 @@ def extract_metadata(body: str, front: dict[str, Any] | None = None) -> dict[str
         parties = found[:2]
     date = front.get("date")
     date = str(date) if date else parse_date(head)
+    mechanism = _clean_str(front.get("mechanism")) or find_mechanism((title or "") + "\n" + head)
     return {
         "title": title,
         "date": date,
         "place": _clean_str(front.get("place")) or find_place(head),
         "parties": tuple(sorted({str(p).upper() for p in parties})),
-        "mechanism": _clean_str(front.get("mechanism")) or find_mechanism((title or "") + "\n" + head),
-        "edition": _clean_str(front.get("edition")) or find_edition((title or "") + "\n" + head),
+        "mechanism": mechanism,
+        "edition": _clean_str(front.get("edition")) or _edition_name(find_edition((title or "") + "\n" + head), mechanism),
         "lang": front.get("lang") or detect_lang(body),
         "citation": _clean_str(front.get("citation")),
         "excerpt_only": bool(front.get("excerpt_only", False)),
