@@ -28,29 +28,47 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def _serve(url: str):
+    """Start the app on `url` in a thread; yield its address; stop it."""
     import uvicorn
 
     from declaraciones_nlp.web.app import create_app
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'b.db'}"
-    store = Store(url)
-    store.register_model("test-v1", {}, make_current=True)
-    for document, items in DOCUMENTS:
-        store.add_document(document, items)
     port = _free_port()
     config = uvicorn.Config(create_app(url, allow_upload=True), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    for _ in range(100):
+    for _ in range(200):
         if server.started:
             break
         time.sleep(0.05)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The app on a small corpus whose counts are known by construction."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'b.db'}"
+    store = Store(url)
+    store.register_model("test-v1", {}, make_current=True)
+    for document, items in DOCUMENTS:
+        store.add_document(document, items)
+    yield from _serve(url)
+
+
+@pytest.fixture(scope="module")
+def bundled_server(tmp_path_factory, trained_model_dir):
+    """The app on the bundled corpus, classified by the model trained from corpus/labeled/."""
+    from declaraciones_nlp import config
+    from declaraciones_nlp.classify import load_model
+    from declaraciones_nlp.pipeline import ingest_paths
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('bundled') / 'corpus.db'}"
+    ingest_paths([config.raw_dir()], Store(url), load_model(trained_model_dir), workers=1)
+    yield from _serve(url)
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +95,6 @@ def test_dashboard_filter_search_document_download(server, page, tmp_path):
     table = page.locator("#freq-table")
     assert "CO-PE" in table.inner_text() and "BO-PE" in table.inner_text()
     bars_before = page.locator("svg.chart rect.bar").count()
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
 
     page.select_option("select[name=country]", "BO")
     page.click("#apply")
@@ -113,3 +129,13 @@ def test_upload_then_find_items(server, page, fixtures_dir, tmp_path):
     assert "2 ítems" in page.locator("#upload-result").inner_text()
     page.goto(server + "/items?q=interconexion")
     assert "interconexión eléctrica" in page.locator("#items-table").inner_text()
+
+
+def test_dashboard_of_the_bundled_corpus(bundled_server, page):
+    """The README's screenshot: the dashboard on the bundled corpus, filtered to Peru."""
+    page.goto(bundled_server + "/?country=PE")
+    table = page.locator("#freq-table").inner_text()
+    assert "PE-US" in table and "BO-PE" in table and "MX-US" not in table
+    assert page.locator("svg.chart rect.bar").count() >= 20
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
