@@ -102,8 +102,14 @@ def dashboard_table(corpus: Corpus, group: str, filters: dict[str, Any]) -> pd.D
         return pd.DataFrame(columns=[group, *LABELS, "total"])
     pivot = freq.pivot_table(index=group, columns="axis", values="items", aggfunc="sum", fill_value=0)
     pivot = pivot.reindex(columns=list(LABELS), fill_value=0).astype(int)
-    pivot["total"] = pivot.sum(axis=1)
+    pivot["total"] = item_totals(corpus, group, filters).reindex(pivot.index, fill_value=0).astype(int)
     return pivot.reset_index()
+
+
+def item_totals(corpus: Corpus, group: str, filters: dict[str, Any]) -> pd.Series:
+    """Distinct items per `group` value (an item with two axes counts once)."""
+    totals = corpus.freq(by=[group], **filters)
+    return totals.set_index(group)["items"] if not totals.empty else pd.Series(dtype=int)
 
 
 def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
@@ -146,8 +152,9 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
         filters = filters_from(request)
         table = dashboard_table(corpus, group, filters)
         charts = [
-            svg_stacked_bars(corpus.freq(by=["dyad", "axis"], **filters), "dyad", "Ejes por par de países"),
-            svg_stacked_bars(corpus.freq(by=["year", "axis"], **filters), "year", "Ejes por año"),
+            svg_stacked_bars(corpus.freq(by=[field, "axis"], **filters), field, title,
+                             item_totals(corpus, field, filters).to_dict())
+            for field, title in (("dyad", "Ejes por par de países"), ("year", "Ejes por año"))
         ]
         kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "group" and v])
         return page(request, "dashboard.html", table=table, group=group, charts=charts, filters=filters,

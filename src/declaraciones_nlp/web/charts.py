@@ -41,14 +41,18 @@ def stacked_shares(freq: pd.DataFrame, group: str) -> list[tuple[str, int, list[
     return rows
 
 
-def svg_stacked_bars(freq: pd.DataFrame, group: str, title: str) -> str:
-    """An SVG of one horizontal bar per group value, split into the axes' shares."""
+def svg_stacked_bars(freq: pd.DataFrame, group: str, title: str, totals: dict | None = None) -> str:
+    """An SVG of one horizontal bar per group value, split into the axes' shares of its labels.
+
+    `totals` (distinct items per group value) is printed after each bar when given.
+    """
     rows = stacked_shares(freq, group)
+    totals = {str(key): value for key, value in (totals or {}).items()}
     height = 40 + ROW_HEIGHT * max(len(rows), 1) + 34
     width = LABEL_WIDTH + BAR_WIDTH + 70
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" aria-label="{escape(title)}" data-group="{escape(group)}">',
+        f'width="{width}" height="{height}" font-size="13" aria-label="{escape(title)}" data-group="{escape(group)}">',
         f'<text x="0" y="16" class="chart-title">{escape(title)}</text>',
     ]
     if not rows:
@@ -63,7 +67,8 @@ def svg_stacked_bars(freq: pd.DataFrame, group: str, title: str) -> str:
                 f'width="{seg.width:.1f}" height="{ROW_HEIGHT - 6}" fill="{AXIS_COLOURS[seg.axis]}">'
                 f"<title>{escape(tip)}</title></rect>"
             )
-        parts.append(f'<text x="{LABEL_WIDTH + BAR_WIDTH + 6}" y="{y + 16}" class="muted">{total}</text>')
+        shown = totals.get(value, total)
+        parts.append(f'<text x="{LABEL_WIDTH + BAR_WIDTH + 6}" y="{y + 16}" class="muted">{shown}</text>')
     legend_y = height - 12
     x = 0
     for axis in LABELS:
