@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from .classify import AxisClassifier, classify_items, load_model
 from .errors import DeclaracionesError, NoItemsFound
-from .ingest import iter_input_files, read_document
+from .ingest import check_overrides, iter_input_files, read_document
 from .progress import progressbar
 from .schema import AgreementItem, Document
 from .segment import segment
@@ -74,7 +74,19 @@ _worker_model: AxisClassifier | None = None
 
 def _init_worker(model_path: str | None) -> None:
     global _worker_model
+    _exit_with_parent()
     _worker_model = load_model(Path(model_path)) if model_path else None
+
+
+def _exit_with_parent() -> None:
+    """Ask Linux to end this worker when the ingesting process dies (e.g. killed mid-batch)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _process_in_worker(args: tuple[str, Mapping[str, Any] | None]) -> Processed:
@@ -113,6 +125,7 @@ def ingest_paths(
     others are stored. A document already stored (same content) is skipped.
     """
     started = time.perf_counter()
+    check_overrides(overrides or {})  # a bad option is refused once, before any file is read
     summary = IngestSummary()
     files: list[Path] = []
     for raw in paths:

@@ -103,13 +103,16 @@ def lexicon_block(
     lexicon, texts: Iterable[str], sections: Iterable[str | None], axes: Sequence[str],
     heading_weight: float,
 ) -> sp.csr_matrix:
-    """Lexicon counts (log1p) per axis, then heading hints (binary per axis, weighted)."""
+    """Lexicon counts (log1p) per axis, heading hints (binary per axis, weighted), then
+    one indicator that no substantive axis term was found (the `other` signal)."""
     rows = []
+    substantive = [a for a in axes if a != "other"]
     for text, section in zip(texts, sections):
         counts = lexicon.counts(text)
         head = lexicon.counts(section) if section else {}
         rows.append(
             [np.log1p(counts[a]) for a in axes]
             + [heading_weight * (head.get(a, 0) > 0) for a in axes]
+            + [float(not any(counts[a] for a in substantive))]
         )
-    return sp.csr_matrix(np.asarray(rows, dtype=np.float64).reshape(len(rows), 2 * len(axes)))
+    return sp.csr_matrix(np.asarray(rows, dtype=np.float64).reshape(len(rows), 2 * len(axes) + 1))

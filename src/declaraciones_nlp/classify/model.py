@@ -43,7 +43,7 @@ class ModelConfig:
     estimator: str = "lr"  # "lr" (logistic regression) or "svm" (linear SVM)
     C: float = 4.0
     word_ngrams: tuple[int, int] = (1, 2)
-    char_ngrams: tuple[int, int] = (2, 5)
+    char_ngrams: tuple[int, int] = (3, 5)
     char_weight: float = 1.0
     lexicon_weight: float = 2.0
     heading_weight: float = 1.5
@@ -279,6 +279,7 @@ class AxisClassifier:
                 names += [("char", t) for t in self.char_vec_.get_feature_names_out()]
             if "lexicon" in self.config.features:
                 names += [("lexicon", a) for a in LEXICON_AXES] + [("heading", a) for a in LEXICON_AXES]
+                names += [("lexicon", "(no axis term)")]
             self._names = names
         return self._names
 
@@ -301,6 +302,8 @@ class AxisClassifier:
             elif kind == "char":
                 core = term.strip()
                 keys = [next((w for w in words if core in w), core)] if len(core) >= 3 else []
+            elif kind == "lexicon" and term not in LEXICON_AXES:
+                keys = []
             elif kind == "lexicon":
                 keys = [m.term for m in self.lexicon_.matches(re.findall(r"\w+", fold(text))) if term in m.axes]
             else:

@@ -6,18 +6,50 @@ import sys
 from typing import Callable, Optional
 
 import typer
+import typer.core
+from rich.markup import escape
 from rich.console import Console
 
 from ..errors import DeclaracionesError
 
+console = Console()
+err_console = Console(stderr=True)
+
+# Typer >= 0.16 vendors click: take its exception classes from Typer's own BadParameter.
+_ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
+class _OneLineErrors(typer.core.TyperGroup):
+    """Usage errors (bad option values, missing arguments) as one line on stderr, exit code 2."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _UsageError as exc:
+            if exc.format_message():  # empty when the help was shown for a bare command
+                hint = f" (in `{exc.ctx.command_path}`)" if exc.ctx is not None else ""
+                err_console.print(f"[bold red]error:[/] {escape(exc.format_message())}{hint}",
+                                  highlight=False, soft_wrap=True)
+            sys.exit(exc.exit_code)
+        except _ClickException as exc:
+            err_console.print(f"[bold red]error:[/] {escape(exc.format_message())}", highlight=False, soft_wrap=True)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            err_console.print("[bold red]error:[/] aborted", highlight=False)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     help="Text mining of bilateral joint declarations: ingest, segment, classify, query, propose.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
 
 DbOption = typer.Option(
     None, "--db", help="Database URL (sqlite:///path, postgresql://...) or SQLite path. "

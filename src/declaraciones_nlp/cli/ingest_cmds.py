@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from ..errors import NoItemsFound
 from ._util import app, console, handle_errors, split_codes
 
 
@@ -35,6 +36,8 @@ def segment(
     for path in iter_input_files(paths):
         document = read_document(path, overrides)
         items = segment_document(document)
+        if not items:
+            raise NoItemsFound(str(path), "no agreement items found")
         if format is SegmentFormat.jsonl:
             for item in items:
                 row = {"doc": document.id, "file": str(path), "n": item.n, "text": item.text, "section": item.section,

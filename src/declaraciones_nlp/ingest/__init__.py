@@ -92,7 +92,7 @@ def read_document(path: Path | str, overrides: Mapping[str, Any] | None = None) 
     if not text.strip():
         raise UnreadableDocument(name, "no text in the file" if front else "empty file")
     meta = extract_metadata(text, front)
-    meta.update(_check_overrides(overrides or {}))
+    meta.update(check_overrides(overrides or {}))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Document(
         id=digest[:16],
@@ -119,7 +119,7 @@ def _check_date(value: str) -> str:
     return value
 
 
-def _check_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
+def check_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
     """Validate metadata given by the user; values left as None are ignored."""
     out: dict[str, Any] = {}
     for key, value in overrides.items():
@@ -145,4 +145,4 @@ def _check_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-__all__ = ["SUPPORTED_EXTENSIONS", "read_document", "iter_input_files", "detect_lang"]
+__all__ = ["check_overrides", "SUPPORTED_EXTENSIONS", "read_document", "iter_input_files", "detect_lang"]

@@ -95,14 +95,16 @@ def filters_from(request: Request) -> dict[str, Any]:
     return values
 
 
-def dashboard_table(corpus: Corpus, group: str, filters: dict[str, Any]) -> pd.DataFrame:
+def dashboard_table(corpus: Corpus, group: str, filters: dict[str, Any],
+                    by_axis: pd.DataFrame | None = None, totals: pd.Series | None = None) -> pd.DataFrame:
     """Items per `group` value and axis — the table the dashboard shows and downloads."""
-    freq = corpus.freq(by=[group, "axis"], **filters)
+    freq = corpus.freq(by=[group, "axis"], **filters) if by_axis is None else by_axis
     if freq.empty:
         return pd.DataFrame(columns=[group, *LABELS, "total"])
+    totals = item_totals(corpus, group, filters) if totals is None else totals
     pivot = freq.pivot_table(index=group, columns="axis", values="items", aggfunc="sum", fill_value=0)
     pivot = pivot.reindex(columns=list(LABELS), fill_value=0).astype(int)
-    pivot["total"] = item_totals(corpus, group, filters).reindex(pivot.index, fill_value=0).astype(int)
+    pivot["total"] = totals.reindex(pivot.index, fill_value=0).astype(int)
     return pivot.reset_index()
 
 
@@ -150,12 +152,11 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
     def dashboard(request: Request, group: str = "dyad"):
         group = group if group in GROUPS else "dyad"
         filters = filters_from(request)
-        table = dashboard_table(corpus, group, filters)
-        charts = [
-            svg_stacked_bars(corpus.freq(by=[field, "axis"], **filters), field, title,
-                             item_totals(corpus, field, filters).to_dict())
-            for field, title in (("dyad", "Ejes por par de países"), ("year", "Ejes por año"))
-        ]
+        by_axis = {field: corpus.freq(by=[field, "axis"], **filters) for field in GROUPS}
+        totals = {field: item_totals(corpus, field, filters) for field in GROUPS}
+        table = dashboard_table(corpus, group, filters, by_axis[group], totals[group])
+        charts = [svg_stacked_bars(by_axis[field], field, title, totals[field].to_dict())
+                  for field, title in (("dyad", "Ejes por par de países"), ("year", "Ejes por año"))]
         kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "group" and v])
         return page(request, "dashboard.html", table=table, group=group, charts=charts, filters=filters,
                     query=urlencode([*parse_qsl(kept), ("group", group)]),
