@@ -49,6 +49,9 @@ class ModelConfig:
     heading_weight: float = 1.5
     class_weight: str | None = "balanced"
     real_weight: float = 3.0  # sample weight of real items against written ones
+    threshold_real_weight: float = 3.0  # weight of real items when thresholds are chosen
+    threshold_shrink: float = 0.0  # pull the chosen thresholds toward 0.5 (0 = none, 1 = all the way)
+    decision_rule: str = "other-wins"  # "other-wins", "axes-first" or "auto" (chosen on out-of-fold data)
     folds: int = 5
     max_iter: int = 300
     seed: int = 0
@@ -91,12 +94,17 @@ def label_matrix(label_sets: Sequence[Sequence[str]]) -> np.ndarray:
     return np.array([[label in labels for label in LABELS] for labels in label_sets], dtype=int)
 
 
-def decide(probs: np.ndarray, thresholds: np.ndarray) -> list[tuple[str, ...]]:
+DECISION_RULES: tuple[str, ...] = ("other-wins", "axes-first")
+
+
+def decide(probs: np.ndarray, thresholds: np.ndarray, rule: str = "other-wins") -> list[tuple[str, ...]]:
     """Label sets from calibrated probabilities (columns in `LABELS` order).
 
-    Axes at or above their threshold are kept; `other` wins alone when it passes
-    its own threshold and beats every kept axis, or when no axis passes and it
-    scores above the best axis; otherwise the axis nearest its threshold is taken.
+    Axes at or above their threshold are kept. With rule `other-wins`, `other`
+    wins alone when it passes its own threshold and beats every kept axis; with
+    `axes-first`, a passing axis always wins over `other`. When no axis passes,
+    `other` is taken if it passes its threshold or scores above the best axis;
+    otherwise the axis nearest its threshold is taken.
     """
     out = []
     n_axes = len(AXES)
@@ -104,15 +112,28 @@ def decide(probs: np.ndarray, thresholds: np.ndarray) -> list[tuple[str, ...]]:
         axis_p, other_p = row[:n_axes], row[OTHER_INDEX]
         passing = [j for j in range(n_axes) if axis_p[j] >= thresholds[j]]
         if passing:
-            if other_p >= thresholds[OTHER_INDEX] and other_p > max(axis_p[j] for j in passing):
+            if (rule == "other-wins" and other_p >= thresholds[OTHER_INDEX]
+                    and other_p > max(axis_p[j] for j in passing)):
                 out.append((OTHER,))
             else:
                 out.append(tuple(AXES[j] for j in passing))
-        elif other_p >= axis_p.max():
+        elif other_p >= thresholds[OTHER_INDEX] or other_p >= axis_p.max():
             out.append((OTHER,))
         else:
             out.append((AXES[int(np.argmax(axis_p / thresholds[:n_axes]))],))
     return out
+
+
+def _macro_f1(Y: np.ndarray, label_sets: Sequence[Sequence[str]], w: np.ndarray) -> float:
+    P = label_matrix(label_sets)
+    f1s = []
+    for j in range(Y.shape[1]):
+        y, p = Y[:, j] == 1, P[:, j] == 1
+        if not y.any():
+            continue
+        tp = float(w[y & p].sum())
+        f1s.append(2 * tp / (float(w[p].sum()) + float(w[y].sum())) if tp else 0.0)
+    return float(np.mean(f1s)) if f1s else 0.0
 
 
 def _best_threshold(y: np.ndarray, p: np.ndarray, w: np.ndarray) -> float:
@@ -225,10 +246,14 @@ class AxisClassifier:
             platt = LogisticRegression(C=1e4, solver="lbfgs").fit(oof[:, [j]], y)
             self.platt_[j] = (platt.coef_[0, 0], platt.intercept_[0])
         self.oof_probs_ = self._calibrate(oof)
-        self.thresholds_ = np.array(
-            [_best_threshold(Y[:, j], self.oof_probs_[:, j], weight) for j in range(N_LABELS)]
-        )
-        self.oof_labels_ = decide(self.oof_probs_, self.thresholds_)
+        # thresholds and the `other` rule are chosen on the out-of-fold probabilities,
+        # real items weighing `threshold_real_weight` times a written one
+        tw = np.array([1.0 if getattr(it, "written", False) else cfg.threshold_real_weight for it in items])
+        best = np.array([_best_threshold(Y[:, j], self.oof_probs_[:, j], tw) for j in range(N_LABELS)])
+        self.thresholds_ = np.round(cfg.threshold_shrink * 0.5 + (1 - cfg.threshold_shrink) * best, 3)
+        rules = DECISION_RULES if cfg.decision_rule == "auto" else (cfg.decision_rule,)
+        self.rule_ = max(rules, key=lambda r: (_macro_f1(Y, decide(self.oof_probs_, self.thresholds_, r), tw), r == rules[0]))
+        self.oof_labels_ = decide(self.oof_probs_, self.thresholds_, self.rule_)
         self.folds_ = folds
         return self
 
@@ -254,7 +279,7 @@ class AxisClassifier:
         langs = list(langs) if langs is not None else [guess_lang(t) for t in texts]
         sections = list(sections) if sections is not None else [None] * len(texts)
         probs = self.predict_proba(texts, langs, sections)
-        label_sets = decide(probs, self.thresholds_)
+        label_sets = decide(probs, self.thresholds_, self.rule_)
         X = self._features(texts, langs, sections) if explain and texts else None
         out = []
         for i, labels in enumerate(label_sets):
@@ -320,6 +345,7 @@ class AxisClassifier:
             "config": self.config.to_dict(),
             "labels": list(LABELS),
             "lexicon": [list(e) for e in self.lexicon_.entries],
+            "decision_rule": self.rule_,
         }
         arrays = {
             "coef": self.coef_, "intercept": self.intercept_, "platt": self.platt_,
@@ -345,6 +371,7 @@ class AxisClassifier:
                 vec.idf_ = arrays[f"{name}_idf"]
         model.coef_, model.intercept_ = arrays["coef"], arrays["intercept"]
         model.platt_, model.thresholds_ = arrays["platt"], arrays["thresholds"]
+        model.rule_ = state.get("decision_rule", "other-wins")
         return model
 
     def with_config(self, **changes) -> "AxisClassifier":
