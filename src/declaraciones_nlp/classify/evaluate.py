@@ -112,7 +112,9 @@ def comparison_models(seed: int = 0) -> dict[str, Predictor]:
         "(c) spaCy textcat_multilabel": textcat_predict,
         "word stems + char + LR (no lexicon)": _sklearn_predictor(
             ModelConfig(features=("word", "char"), seed=seed)),
-        "best: stems + char + lexicon + headings, LR": _sklearn_predictor(ModelConfig(seed=seed)),
+        "stems + char + lexicon + headings, LR (previous shipped)": _sklearn_predictor(
+            ModelConfig(features=("word", "char", "lexicon", "heading"), stack=False, threshold_real_weight=3.0, seed=seed)),
+        "best: stems + char + lexicon, LR, lexicon-stacked calibration": _sklearn_predictor(ModelConfig(seed=seed)),
     }
 
 

@@ -1,10 +1,14 @@
 """The axis classifier: linear one-vs-rest scores, Platt-calibrated, thresholded per axis.
 
 Features (see `features.py`): word 1–2-grams of stems (or spaCy lemmas), character
-2–5-grams within words, the axis lexicon's counts and the item's heading hints.
-One linear model per label (the five axes and `other`) is fitted on all data;
-its out-of-fold scores (folds grouped by declaration) fit the Platt scaling and
-choose the per-axis threshold, so scores behave like probabilities.
+3–5-grams within words, the axis lexicon's counts and a "no axis term" indicator
+(heading hints are available but off: they overfit the training documents' headings).
+One linear model per label (the five axes and `other`) is fitted on all data
+(liblinear's dual solver, labels in sequence so the result is reproducible); its
+out-of-fold scores (folds grouped by declaration) fit a small calibration stacker
+per label — the linear score plus the lexicon's count, presence and "no axis
+term" evidence, real items weighted `threshold_real_weight` times a written one —
+and choose the per-axis threshold, so scores behave like probabilities.
 
     >>> model = AxisClassifier().fit(items)                       # doctest: +SKIP
     >>> model.predict(["Combatir el narcotráfico"])[0].labels       # doctest: +SKIP
@@ -13,9 +17,7 @@ choose the per-axis threshold, so scores behave like probabilities.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Sequence
 
@@ -38,7 +40,7 @@ _THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
 class ModelConfig:
     """What a model is made of; stored in the artefact so it rebuilds the same features."""
 
-    features: tuple[str, ...] = ("word", "char", "lexicon", "heading")
+    features: tuple[str, ...] = ("word", "char", "lexicon")  # "heading" hints overfit the headings of the training documents
     tokens: str = "stem"  # "stem" (fast Snowball stems) or "spacy" (es_core_news_sm lemmas)
     estimator: str = "lr"  # "lr" (logistic regression) or "svm" (linear SVM)
     C: float = 4.0
@@ -49,7 +51,9 @@ class ModelConfig:
     heading_weight: float = 1.5
     class_weight: str | None = "balanced"
     real_weight: float = 3.0  # sample weight of real items against written ones
-    threshold_real_weight: float = 3.0  # weight of real items when thresholds are chosen
+    stack: bool = True  # calibrate on the linear score plus the lexicon's evidence
+    stack_C: float = 1.0
+    threshold_real_weight: float = 10.0  # weight of real items when thresholds are chosen
     threshold_shrink: float = 0.0  # pull the chosen thresholds toward 0.5 (0 = none, 1 = all the way)
     decision_rule: str = "other-wins"  # "other-wins", "axes-first" or "auto" (chosen on out-of-fold data)
     folds: int = 5
@@ -228,27 +232,34 @@ class AxisClassifier:
         splits = [(k, folds == k) for k in range(cfg.folds) if (folds == k).any()]
         train_parts = {k: (X[~test], weight[~test]) for k, test in splits}
 
-        def fit_label(j: int) -> None:  # liblinear releases the GIL: labels fit in parallel
+        def fit_label(j: int) -> None:
             y = Y[:, j]
             self.coef_[j], self.intercept_[j] = self._fit_linear(X, y, weight)
             for k, test in splits:
                 w, b = self._fit_linear(train_parts[k][0], y[~test], train_parts[k][1])
                 oof[test, j] = X[test] @ w + b
 
-        with ThreadPoolExecutor(max_workers=min(N_LABELS, os.cpu_count() or 1)) as pool:
-            list(pool.map(fit_label, range(N_LABELS)))
-        self.platt_ = np.zeros((N_LABELS, 2))
+        # sequentially: liblinear's dual solver draws from one process-wide random state,
+        # so fitting labels in parallel threads would make the model irreproducible
+        for j in range(N_LABELS):
+            fit_label(j)
+        # calibration (a small stacker per label on out-of-fold scores): the linear score,
+        # and with `stack` also the lexicon's own evidence, weighted toward real items
+        tw = np.array([1.0 if getattr(it, "written", False) else cfg.threshold_real_weight for it in items])
+        lex = self._lexicon_raw(texts) if cfg.stack else None
+        Z = self._stack_inputs(oof, lex)
+        self.platt_ = np.zeros((N_LABELS, Z.shape[2] + 1))
         for j in range(N_LABELS):
             y = Y[:, j]
             if y.min() == y.max():
-                self.platt_[j] = (0.0, 10.0 if y[0] else -10.0)
+                self.platt_[j, -1] = 10.0 if y[0] else -10.0
                 continue
-            platt = LogisticRegression(C=1e4, solver="lbfgs").fit(oof[:, [j]], y)
-            self.platt_[j] = (platt.coef_[0, 0], platt.intercept_[0])
-        self.oof_probs_ = self._calibrate(oof)
+            platt = LogisticRegression(C=cfg.stack_C, solver="lbfgs", max_iter=1000).fit(
+                Z[:, j, :], y, sample_weight=tw if cfg.stack else None)
+            self.platt_[j, :-1], self.platt_[j, -1] = platt.coef_[0], platt.intercept_[0]
+        self.oof_probs_ = self._calibrate(oof, lex)
         # thresholds and the `other` rule are chosen on the out-of-fold probabilities,
         # real items weighing `threshold_real_weight` times a written one
-        tw = np.array([1.0 if getattr(it, "written", False) else cfg.threshold_real_weight for it in items])
         best = np.array([_best_threshold(Y[:, j], self.oof_probs_[:, j], tw) for j in range(N_LABELS)])
         self.thresholds_ = np.round(cfg.threshold_shrink * 0.5 + (1 - cfg.threshold_shrink) * best, 3)
         rules = DECISION_RULES if cfg.decision_rule == "auto" else (cfg.decision_rule,)
@@ -257,8 +268,26 @@ class AxisClassifier:
         self.folds_ = folds
         return self
 
-    def _calibrate(self, scores: np.ndarray) -> np.ndarray:
-        return _sigmoid(scores * self.platt_[:, 0] + self.platt_[:, 1])
+    def _lexicon_raw(self, texts: Sequence[str]) -> np.ndarray:
+        """Per item: log1p of the lexicon's count per label, and whether any axis term was found."""
+        counts = [self.lexicon_.counts(t) for t in texts]
+        C = np.array([[c[label] for label in LABELS] for c in counts], dtype=np.float64).reshape(len(texts), N_LABELS)
+        return np.hstack([np.log1p(C), (C[:, :len(AXES)].sum(axis=1, keepdims=True) == 0).astype(np.float64)])
+
+    @staticmethod
+    def _stack_inputs(scores: np.ndarray, lex: np.ndarray | None) -> np.ndarray:
+        """(items, labels, inputs): the linear score, then (with the lexicon) its count for the
+        label, whether it found the label, and whether it found no axis at all."""
+        if lex is None:
+            return scores[:, :, None]
+        n = scores.shape[0]
+        nohit = np.repeat(lex[:, [-1]], N_LABELS, axis=1)
+        counts = lex[:, :N_LABELS]
+        return np.stack([scores, counts, (counts > 0).astype(np.float64), nohit], axis=2).reshape(n, N_LABELS, 4)
+
+    def _calibrate(self, scores: np.ndarray, lex: np.ndarray | None = None) -> np.ndarray:
+        Z = self._stack_inputs(scores, lex if self.platt_.shape[1] > 2 else None)
+        return _sigmoid(np.einsum("nlk,lk->nl", Z, self.platt_[:, :-1]) + self.platt_[:, -1])
 
     # -- prediction -------------------------------------------------------
     def predict_proba(self, texts, langs=None, sections=None) -> np.ndarray:
@@ -268,7 +297,8 @@ class AxisClassifier:
         if not texts:
             return np.zeros((0, N_LABELS))
         X = self._features(texts, langs, sections)
-        return self._calibrate(X @ self.coef_.T + self.intercept_)
+        lex = self._lexicon_raw(texts) if self.platt_.shape[1] > 2 else None
+        return self._calibrate(X @ self.coef_.T + self.intercept_, lex)
 
     def predict(
         self, texts: Sequence[str], langs: Sequence[str] | None = None,
