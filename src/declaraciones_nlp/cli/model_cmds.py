@@ -87,6 +87,8 @@ def classify(
 
     if (text is None) == (input is None):
         raise InputError("--input/--text", "give either --input FILE.jsonl with --output, or --text")
+    if lang is not None and lang not in ("es", "en"):
+        raise InputError("--lang", f"unknown language {lang!r} (known: es, en)")
     model = load_model(model_dir)
     if text is not None:
         pred = model.predict([text], [lang] if lang else None)[0]
