@@ -50,7 +50,7 @@ class ModelConfig:
     lexicon_weight: float = 2.0
     heading_weight: float = 1.5
     class_weight: str | None = "balanced"
-    real_weight: float = 3.0  # sample weight of real items against written ones
+    real_weight: float = 6.0  # sample weight of real items against written ones
     stack: bool = True  # calibrate on the linear score plus the lexicon's evidence
     stack_C: float = 1.0
     threshold_real_weight: float = 10.0  # weight of real items when thresholds are chosen
@@ -408,10 +408,16 @@ class AxisClassifier:
         return AxisClassifier(replace(self.config, **changes), self.version)
 
 
-def classify_items(items: Sequence[AgreementItem], model: AxisClassifier) -> list[AgreementItem]:
-    """The items with labels, scores, explanation and model version filled in."""
+def classify_items(
+    items: Sequence[AgreementItem], model: AxisClassifier, explain: bool = False
+) -> list[AgreementItem]:
+    """The items with labels, scores and model version filled in (and explanations when asked).
+
+    Explanations cost several times the classification itself, so ingestion
+    leaves them out; the web page and `classify --text` compute them on demand.
+    """
     preds = model.predict(
-        [it.text for it in items], [it.lang for it in items], [it.section for it in items]
+        [it.text for it in items], [it.lang for it in items], [it.section for it in items], explain=explain
     )
     return [
         replace(it, labels=p.labels, scores=p.scores, explanation=p.explanation, model_version=model.version)
