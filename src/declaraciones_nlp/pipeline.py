@@ -24,8 +24,8 @@ from .store import Store
 
 # Below this many files, worker start-up costs more than it saves.
 PARALLEL_MIN_FILES = 24
-# Files read and segmented before their items are classified in one call; a batch
-# is also what a killed ingestion can lose (nothing of it is stored half).
+# Files read and segmented before their items are classified in one call. Storing
+# stays one transaction per document, so a killed run leaves whole documents only.
 BATCH_FILES = 16
 
 

@@ -106,12 +106,12 @@ def comparison_models(seed: int = 0) -> dict[str, Predictor]:
     return {
         "lexicon only": _lexicon_predictor,
         "(a) word n-grams on spaCy lemmas + LR": _sklearn_predictor(
-            ModelConfig(features=("word",), tokens="spacy", class_weight=None, seed=seed)),
+            ModelConfig(features=("word",), tokens="spacy", class_weight=None, stack=False, seed=seed)),
         "(b) char n-grams + linear SVM": _sklearn_predictor(
-            ModelConfig(features=("char",), estimator="svm", seed=seed)),
+            ModelConfig(features=("char",), estimator="svm", stack=False, seed=seed)),
         "(c) spaCy textcat_multilabel": textcat_predict,
         "word stems + char + LR (no lexicon)": _sklearn_predictor(
-            ModelConfig(features=("word", "char"), seed=seed)),
+            ModelConfig(features=("word", "char"), stack=False, seed=seed)),
         "stems + char + lexicon + headings, LR (previous shipped)": _sklearn_predictor(
             ModelConfig(features=("word", "char", "lexicon", "heading"), stack=False, threshold_real_weight=3.0, seed=seed)),
         "best: stems + char + lexicon, LR, lexicon-stacked calibration": _sklearn_predictor(ModelConfig(seed=seed)),
