@@ -104,6 +104,7 @@ def textcat_predict(
 def comparison_models(seed: int = 0) -> dict[str, Predictor]:
     """The models compared, by name; the last one is the shipped configuration."""
     return {
+        # (a), (b) and the no-lexicon row are the pure models: plain Platt calibration, no lexicon
         "lexicon only": _lexicon_predictor,
         "(a) word n-grams on spaCy lemmas + LR": _sklearn_predictor(
             ModelConfig(features=("word",), tokens="spacy", class_weight=None, stack=False, seed=seed)),
@@ -112,9 +113,9 @@ def comparison_models(seed: int = 0) -> dict[str, Predictor]:
         "(c) spaCy textcat_multilabel": textcat_predict,
         "word stems + char + LR (no lexicon)": _sklearn_predictor(
             ModelConfig(features=("word", "char"), stack=False, seed=seed)),
-        "stems + char + lexicon + headings, LR (previous shipped)": _sklearn_predictor(
+        "stems + char + lexicon + headings, LR, plain calibration (v1 design)": _sklearn_predictor(
             ModelConfig(features=("word", "char", "lexicon", "heading"), stack=False, threshold_real_weight=3.0, seed=seed)),
-        "best: stems + char + lexicon, LR, lexicon-stacked calibration": _sklearn_predictor(ModelConfig(seed=seed)),
+        "best: stems + char 2-5 + lexicon, LR, lexicon-stacked calibration": _sklearn_predictor(ModelConfig(seed=seed)),
     }
 
 

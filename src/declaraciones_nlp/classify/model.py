@@ -1,7 +1,7 @@
 """The axis classifier: linear one-vs-rest scores, Platt-calibrated, thresholded per axis.
 
 Features (see `features.py`): word 1–2-grams of stems (or spaCy lemmas), character
-3–5-grams within words, the axis lexicon's counts and a "no axis term" indicator
+2–5-grams within words, the axis lexicon's counts and a "no axis term" indicator
 (heading hints are available but off: they overfit the training documents' headings).
 One linear model per label (the five axes and `other`) is fitted on all data
 (liblinear's dual solver, labels in sequence so the result is reproducible); its
@@ -45,7 +45,7 @@ class ModelConfig:
     estimator: str = "lr"  # "lr" (logistic regression) or "svm" (linear SVM)
     C: float = 4.0
     word_ngrams: tuple[int, int] = (1, 2)
-    char_ngrams: tuple[int, int] = (3, 5)
+    char_ngrams: tuple[int, int] = (2, 5)
     char_weight: float = 1.0
     lexicon_weight: float = 2.0
     heading_weight: float = 1.5
