@@ -18,6 +18,7 @@ from .classify import AxisClassifier, classify_items, load_model
 from .errors import DeclaracionesError, NoItemsFound
 from .ingest import check_overrides, iter_input_files, read_document
 from .progress import progressbar
+from .query import Filters
 from .schema import AgreementItem, Document
 from .segment import segment
 from .store import Store
@@ -170,6 +171,7 @@ def ingest_paths(
             summary.refused.append((str(raw), str(exc)))
     if model is not None:
         store.register_model(model.version, model.metrics, make_current=True)
+        relabel_stored(store, model)
     with progressbar(len(files), "Ingesting", silent=silent) as advance:
         for result in _processed(files, overrides, model, workers or default_workers()):
             advance(1, Path(result.path).name)
@@ -190,3 +192,23 @@ def _store_result(result: Processed, store: Store, summary: IngestSummary) -> No
         summary.items_stored += len(result.items)
     else:
         summary.duplicates.append(result.path)
+
+
+def relabel_stored(store: Store, model: AxisClassifier) -> int:
+    """Label with `model` the stored items that have no labels of its version yet.
+
+    Labels of earlier versions stay queryable with `model_version=`; queries
+    default to the current model, so without this the documents stored before
+    a retraining would drop out of every count. Returns the items relabelled.
+    """
+    stored = store.items(Filters(model_version=model.version))
+    missing = stored[stored["labels"].map(len) == 0] if not stored.empty else stored
+    if missing.empty:
+        return 0
+    items = [AgreementItem(doc_id=row.doc_id, n=int(row.n), text=row.text,
+                           section=row.section if isinstance(row.section, str) else None,
+                           lang=row.lang if isinstance(row.lang, str) else "es") for row in missing.itertuples()]
+    labelled = classify_items(items, model)
+    for doc_id in dict.fromkeys(item.doc_id for item in labelled):
+        store.set_labels([item for item in labelled if item.doc_id == doc_id], model.version)
+    return len(labelled)

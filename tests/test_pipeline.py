@@ -1,0 +1,49 @@
+"""The pipeline: batch ingestion and relabelling when the model changes."""
+from __future__ import annotations
+
+import pytest
+
+from declaraciones_nlp import config
+from declaraciones_nlp.api import Corpus
+from declaraciones_nlp.classify import load_model
+from declaraciones_nlp.pipeline import ingest_paths
+from test_bad_input import train_small_model
+
+BOLIVIA = "2017-09-01_pe-bo_declaracion-de-lima.md"
+CHILE = "2017-07-07_pe-cl_declaracion-de-lima.md"
+
+
+@pytest.fixture(scope="module")
+def two_models(tmp_path_factory):
+    root = tmp_path_factory.mktemp("models")
+    return load_model(train_small_model(root / "axes-v1", every=6)), load_model(train_small_model(root / "axes-v2", every=5))
+
+
+def test_a_new_model_relabels_what_is_stored_and_keeps_the_old_labels(two_models, tmp_path):
+    old, new = two_models
+    corpus = Corpus(f"sqlite:///{tmp_path / 'c.db'}")
+    first = ingest_paths([config.raw_dir() / BOLIVIA], corpus.store, old)
+    assert first.items_stored == 3
+    ingest_paths([config.raw_dir() / CHILE], corpus.store, new)
+
+    current = corpus.items()
+    assert len(current) == 3 + 9
+    assert set(current["model_version"]) == {"axes-v2"}
+    assert all(len(labels) >= 1 for labels in current["labels"])
+    kept = corpus.items(model_version="axes-v1", dyad="BO-PE")
+    assert len(kept) == 3 and all(len(labels) >= 1 for labels in kept["labels"])
+
+
+def test_batches_keep_file_order_and_refuse_bad_files(two_models, tmp_path):
+    model = two_models[0]
+    folder = tmp_path / "lote"
+    folder.mkdir()
+    for i in range(40):
+        (folder / f"d{i:02d}.txt").write_text(f"1. Acordaron impulsar el comercio bilateral número {i}.\n",
+                                              encoding="utf-8")
+    (folder / "d20.txt").write_bytes(b"")
+    corpus = Corpus(f"sqlite:///{tmp_path / 'b.db'}")
+    summary = ingest_paths([folder], corpus.store, model, workers=2)
+    assert summary.documents_stored == 39 and summary.items_stored == 39
+    assert [path for path, _ in summary.refused] == [str(folder / "d20.txt")]
+    assert sorted(corpus.documents()["source_path"]) == sorted(str(p) for p in folder.iterdir() if p.name != "d20.txt")
