@@ -13,7 +13,7 @@ import psutil
 
 from benchmarks._corpus import write_documents
 
-DOCS = 600
+DOCS = 1500
 MEMORY_DOCS = 10_000
 
 

@@ -131,26 +131,26 @@ def run() -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
         folder = Path(tmp)
         rows.append({"name": "store_insert_items_per_s", "value": round(_insert_rate(folder), 1),
-                     "unit": "items/s (SQLite, add_document, 50-item documents with labels)"})
+                     "unit": "items/s", "note": "SQLite, add_document, 50-item documents with labels"})
         path = folder / "million.db"
         started = time.perf_counter()
         build_synthetic(path)
         build_s = time.perf_counter() - started
         rows.append({"name": "store_bulk_build_1m_items_s", "value": round(build_s, 1),
-                     "unit": "s (synthetic 1M items, 6M label rows, bulk insert + index)"})
+                     "unit": "s", "note": "synthetic 1M items, 6M label rows, bulk insert + index"})
         with Store(str(path)) as store:
             result = freq(store, ["axis", "year"])
             assert int(result.attrs["total"]) == N_ITEMS
             rows.append({"name": "freq_1m_items_ms",
                          "value": round(_median_ms(lambda: freq(store, ["axis", "year"])), 1),
-                         "unit": "ms (freq --by axis --by year, 1M items, SQLite, median of 5)"})
+                         "unit": "ms", "note": "freq --by axis --by year, 1M items, SQLite, median of 5"})
             filters = Filters(country="CO", since=2014)
             rows.append({"name": "freq_1m_items_filtered_ms",
                          "value": round(_median_ms(lambda: freq(store, ["axis", "year"], filters)), 1),
-                         "unit": "ms (same, --country CO --since 2014)"})
+                         "unit": "ms", "note": "same, --country CO --since 2014"})
             rows.append({"name": "search_1m_items_ms",
                          "value": round(_median_ms(lambda: search(store, "mineria ilegal", filters)), 1),
-                         "unit": "ms (search 'mineria ilegal' --country CO --since 2014, first 50 hits)"})
+                         "unit": "ms", "note": "search 'mineria ilegal' --country CO --since 2014, first 50 hits"})
     return rows
 
 

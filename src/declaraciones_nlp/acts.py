@@ -172,7 +172,7 @@ def _is_sentence_noun(text: str, start: int) -> bool:
     return bool(before) and before[-1] in {"la", "el", "una", "un", "su", "sus", "las", "los"}
 
 
-_PARSER_WORDS = 40  # the governing verb sits early; parsing the head of the item is enough
+_PARSER_WORDS = 30  # the governing verb sits early; parsing the head of the item is enough
 
 
 def verbs_by_parser(texts: Iterable[str], nlp) -> list[str | None]:

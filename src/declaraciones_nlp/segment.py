@@ -13,7 +13,7 @@ become the `section` of the items under them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .acts import act_of, verb_by_rules, verbs_by_parser
 from .errors import NLPModelMissing
@@ -471,25 +471,15 @@ def segment(document: Document, nlp=None, use_parser: bool = True) -> list[Agree
     """Split a document into its agreement items, numbered 1..N in document order.
 
     The verb is found by rules; Spanish items the rules miss go through spaCy's
-    parser in one batch (`nlp`, default `nlp.load_spanish()`) unless `use_parser`
-    is False. An empty list means the document holds no items.
+    parser (`add_parsed_verbs`) unless `use_parser` is False, so that a caller
+    holding many documents can parse all their items in one batch. An empty
+    list means the document holds no items.
     """
     spans = _item_spans(document)
     texts = [clean_text(document.text[s.start:s.end]) for s in spans]
     langs = [detect_lang(t, default=document.lang) for t in texts]
     verbs = [verb_by_rules(t, lang) for t, lang in zip(texts, langs)]
-    missing = [i for i, (v, lang) in enumerate(zip(verbs, langs)) if v is None and lang == "es"]
-    if missing and use_parser:
-        try:
-            if nlp is None:
-                from .nlp import load_spanish
-
-                nlp = load_spanish()
-            for i, lemma in zip(missing, verbs_by_parser([texts[i] for i in missing], nlp)):
-                verbs[i] = lemma
-        except NLPModelMissing:
-            pass
-    return [
+    items = [
         AgreementItem(
             doc_id=document.id,
             n=n,
@@ -504,3 +494,22 @@ def segment(document: Document, nlp=None, use_parser: bool = True) -> list[Agree
         )
         for n, span in enumerate(spans, start=1)
     ]
+    return add_parsed_verbs(items, nlp) if use_parser else items
+
+
+def add_parsed_verbs(items: list[AgreementItem], nlp=None) -> list[AgreementItem]:
+    """Give the Spanish items whose verb the rules missed the parser's governing verb, in one batch."""
+    missing = [i for i, item in enumerate(items) if item.verb is None and item.lang == "es"]
+    if not missing:
+        return items
+    try:
+        if nlp is None:
+            from .nlp import load_spanish
+
+            nlp = load_spanish()
+    except NLPModelMissing:
+        return items
+    out = list(items)
+    for i, lemma in zip(missing, verbs_by_parser([items[i].text for i in missing], nlp)):
+        out[i] = replace(items[i], verb=lemma, act=act_of(lemma))
+    return out
