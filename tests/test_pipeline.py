@@ -47,3 +47,22 @@ def test_batches_keep_file_order_and_refuse_bad_files(two_models, tmp_path):
     assert summary.documents_stored == 39 and summary.items_stored == 39
     assert [path for path, _ in summary.refused] == [str(folder / "d20.txt")]
     assert sorted(corpus.documents()["source_path"]) == sorted(str(p) for p in folder.iterdir() if p.name != "d20.txt")
+
+
+def test_review_exports_the_least_confident_stored_items(two_models, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from declaraciones_nlp.cli import app
+
+    model = two_models[0]
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    ingest_paths([config.raw_dir() / CHILE, config.raw_dir() / BOLIVIA], Corpus(db).store, model)
+    out = tmp_path / "revisar.jsonl"
+    result = CliRunner().invoke(app, ["review", "--n", "4", "--out", str(out), "--db", db, "--model", str(model.path)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 4 and all(row["labels"] == [] and row["text"] for row in rows)
+    margins = [row["margin"] for row in rows]
+    assert margins == sorted(margins)

@@ -293,7 +293,7 @@ class AxisClassifier:
     def predict_proba(self, texts, langs=None, sections=None) -> np.ndarray:
         texts = list(texts)
         langs = list(langs) if langs is not None else [guess_lang(t) for t in texts]
-        sections = list(sections) if sections is not None else [None] * len(texts)
+        sections = [s if isinstance(s, str) else None for s in sections] if sections is not None else [None] * len(texts)
         if not texts:
             return np.zeros((0, N_LABELS))
         X = self._features(texts, langs, sections)
@@ -307,7 +307,7 @@ class AxisClassifier:
         """One `Prediction` per text; `langs` default to a guess, `sections` to none."""
         texts = list(texts)
         langs = list(langs) if langs is not None else [guess_lang(t) for t in texts]
-        sections = list(sections) if sections is not None else [None] * len(texts)
+        sections = [s if isinstance(s, str) else None for s in sections] if sections is not None else [None] * len(texts)
         probs = self.predict_proba(texts, langs, sections)
         label_sets = decide(probs, self.thresholds_, self.rule_)
         X = self._features(texts, langs, sections) if explain and texts else None

@@ -13,44 +13,38 @@ from typing import Any, Sequence
 from .model import AxisClassifier
 
 
-def _candidates_from_store(db: str | None) -> list[dict[str, Any]]:
-    from ..store import Store
+def candidates_from_items(frame: Any) -> list[dict[str, Any]]:
+    """Review candidates from an item DataFrame (`Corpus.items()`)."""
+    def value(row: dict[str, Any], key: str) -> Any:
+        item = row.get(key)
+        return item if isinstance(item, (str, int)) else None
 
-    frame = Store(db).items()
-    if frame.empty:
-        return []
     return [
-        {"text": row["text"], "lang": row.get("lang") or "es", "section": row.get("section"),
-         "doc": row.get("doc_id"), "n": int(row["n"]) if row.get("n") is not None else None}
+        {"text": row["text"], "lang": value(row, "lang") or "es", "section": value(row, "section"),
+         "doc": value(row, "doc_id"), "n": int(row["n"])}
         for row in frame.to_dict("records")
     ]
 
 
-def _candidates_from_labelled(paths: Sequence[Path]) -> list[dict[str, Any]]:
-    from .data import load_labelled
+def candidates_from_labelled(paths: Sequence[Path] | None = None) -> list[dict[str, Any]]:
+    """Review candidates from labelled files (default: corpus/labeled/), to find likely labelling errors."""
+    from .data import default_data_paths, load_labelled
 
     return [
         {"text": i.text, "lang": i.lang, "section": i.section, "doc": i.doc, "n": i.n,
          "current_labels": list(i.labels), "written": i.written}
-        for i in load_labelled(paths)
+        for i in load_labelled(paths or default_data_paths())
     ]
 
 
-def review_queue(
-    model: AxisClassifier, n: int = 50, source: str = "corpus", db: str | None = None,
-    paths: Sequence[Path] | None = None,
-) -> list[dict[str, Any]]:
-    """The `n` least confident items (smallest margin of any score to its threshold).
+def review_queue(model: AxisClassifier, candidates: Sequence[dict[str, Any]], n: int = 50) -> list[dict[str, Any]]:
+    """The `n` least confident of `candidates` (smallest margin of any score to its threshold).
 
-    `source` is `corpus` (the items in the store) or `labelled` (the labelled data,
-    to find likely labelling errors: there `current_labels` shows the stored label).
+    Candidates come from `candidates_from_items` (stored items) or
+    `candidates_from_labelled` (there `current_labels` shows the stored label).
     """
-    if source == "corpus":
-        candidates = _candidates_from_store(db)
-    else:
-        from .data import default_data_paths
-
-        candidates = _candidates_from_labelled(paths or default_data_paths())
+    if not candidates:
+        return []
     preds = model.predict(
         [c["text"] for c in candidates], [c["lang"] for c in candidates],
         [c["section"] for c in candidates], explain=False,

@@ -194,12 +194,18 @@ def review(
     or pass it as one more `--data` to `declaraciones train`.
     """
     from ..classify import load_model
-    from ..classify.review import review_queue, write_jsonl
+    from ..classify.review import candidates_from_items, candidates_from_labelled, review_queue, write_jsonl
 
     if source not in ("corpus", "labelled"):
         raise InputError("--from", f"unknown source {source!r} (corpus or labelled)")
     model = load_model(model_dir)
-    rows = review_queue(model, n=n, source=source, db=db)
+    if source == "corpus":
+        from ..api import Corpus
+
+        candidates = candidates_from_items(Corpus(db).items())
+    else:
+        candidates = candidates_from_labelled()
+    rows = review_queue(model, candidates, n=n)
     if not rows:
         raise InputError("--from", f"no items in the {source}; ingest declarations first or use --from labelled")
     write_jsonl(rows, out)
