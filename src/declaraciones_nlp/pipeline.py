@@ -157,8 +157,10 @@ def ingest_paths(
         except DeclaracionesError as exc:
             summary.refused.append((str(raw), str(exc)))
     if model is not None:
+        previous = store.current_model()
         store.register_model(model.version, model.metrics, make_current=True)
-        relabel_stored(store, model)
+        if previous != model.version:  # only a change of model leaves stored items without its labels
+            relabel_stored(store, model)
     with progressbar(len(files), "Ingesting", silent=silent) as advance:
         for result in _processed(files, overrides, model, workers or default_workers()):
             advance(1, Path(result.path).name)
