@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from enum import Enum
 from typing import Callable, Optional
 
 import typer
@@ -55,6 +56,26 @@ DbOption = typer.Option(
     None, "--db", help="Database URL (sqlite:///path, postgresql://...) or SQLite path. "
     "Default: $DECLARACIONES_DB or corpus/processed/declaraciones.db.", show_default=False,
 )
+
+
+class TableCsvJson(str, Enum):
+    """`--format` of commands that print rows: a table, CSV or JSON."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class TableJson(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class TableJsonl(str, Enum):
+    """`--format` of commands that print records: a table or one JSON object per line."""
+
+    table = "table"
+    jsonl = "jsonl"
 
 
 def fail(message: str, code: int = 1) -> None:

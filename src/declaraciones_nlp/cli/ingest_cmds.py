@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -10,19 +9,14 @@ import typer
 from rich.table import Table
 
 from ..errors import NoItemsFound
-from ._util import app, console, handle_errors, split_codes
-
-
-class SegmentFormat(str, Enum):
-    table = "table"
-    jsonl = "jsonl"
+from ._util import TableJsonl, app, console, handle_errors, split_codes
 
 
 @app.command()
 @handle_errors
 def segment(
     paths: list[Path] = typer.Argument(..., help="Declaration files or folders (.txt .md .pdf .docx .html .htm)."),
-    format: SegmentFormat = typer.Option(SegmentFormat.table, "--format", "-f", help="table (default) or jsonl."),
+    format: TableJsonl = typer.Option(TableJsonl.table, "--format", "-f", help="table (default) or jsonl."),
     parties: Optional[str] = typer.Option(None, "--parties", help="Override the parties, e.g. PE,US."),
     date: Optional[str] = typer.Option(None, "--date", help="Override the date (YYYY-MM-DD)."),
     mechanism: Optional[str] = typer.Option(None, "--mechanism", help="Override the mechanism."),
@@ -38,7 +32,7 @@ def segment(
         items = segment_document(document)
         if not items:
             raise NoItemsFound(str(path), "no agreement items found")
-        if format is SegmentFormat.jsonl:
+        if format is TableJsonl.jsonl:
             for item in items:
                 row = {"doc": document.id, "file": str(path), "n": item.n, "text": item.text, "section": item.section,
                        "page": item.page, "start": item.start, "end": item.end, "lang": item.lang, "verb": item.verb,

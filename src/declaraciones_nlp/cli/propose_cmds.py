@@ -11,17 +11,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import InputError
-from ._util import DbOption, app, console, err_console, handle_errors, split_codes
+from ._util import DbOption, TableJson, app, console, err_console, handle_errors, split_codes
 
 
 class ReportFormat(str, Enum):
     md = "md"
     html = "html"
-    json = "json"
-
-
-class ListFormat(str, Enum):
-    table = "table"
     json = "json"
 
 
@@ -106,14 +101,14 @@ def recurrences(
     dyad: Optional[str] = typer.Option(None, "--dyad", help="Only this pair, e.g. PE-BO (default: every pair)."),
     min_similarity: float = typer.Option(0.8, "--min-similarity", min=0.0, max=1.0,
                                          help="Cosine similarity (character n-grams) above which two items are the same commitment."),
-    fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="Output format."),
+    fmt: TableJson = typer.Option(TableJson.table, "--format", help="Output format."),
     db: Optional[str] = DbOption,
 ) -> None:
     """List commitments repeated, nearly word for word, across successive declarations of a pair."""
     from ..propose import recurrences as find_recurrences
 
     chains = find_recurrences(_load_items(db), dyad=dyad, min_similarity=min_similarity)
-    if fmt is ListFormat.json:
+    if fmt is TableJson.json:
         typer.echo(json.dumps(chains, ensure_ascii=False, indent=2))
         return
     if not chains:

@@ -1,11 +1,12 @@
 """Commands for ministry staff: freq, search, export, documents, remove."""
 from __future__ import annotations
 
+import functools
+import inspect
 import json
-from pathlib import Path
-from typing import Any, Optional
-
 from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Optional
 
 import pandas as pd
 import typer
@@ -15,32 +16,25 @@ from ..errors import InputError
 from ..query import EXPORT_FORMATS, Filters, check_by, export, freq, search, to_records
 from ..schema import AXIS_SHORT_ES
 from ..store import Store
-from ._util import DbOption, app, console, err_console, handle_errors
+from ._util import DbOption, TableCsvJson, TableJsonl, app, console, err_console, handle_errors
 
-DyadOption = typer.Option(None, "--dyad", help="Only this pair of countries, e.g. PE-CO (order does not matter).")
-CountryOption = typer.Option(None, "--country", help="Only documents where this country (ISO code) is a party.")
-SinceOption = typer.Option(None, "--since", help="From this year or date (YYYY, YYYY-MM, YYYY-MM-DD), inclusive.")
-UntilOption = typer.Option(None, "--until", help="Up to this year or date, inclusive.")
-MechanismOption = typer.Option(None, "--mechanism", help="Mechanism name contains this text (accents ignored).")
-AxisOption = typer.Option(None, "--axis", help="Only items on this axis: security, governance, trade, "
-                                               "environment, borders or other.")
-ActOption = typer.Option(None, "--act", help="Only items of this act: commitment, reaffirmation, "
-                                             "acknowledgement, concern, other.")
-LangOption = typer.Option(None, "--lang", help="Only items in this language (es, en).")
-MinScoreOption = typer.Option(None, "--min-score", help="Count an item for an axis when its score is at "
-                                                        "least this (0-1) instead of the assigned labels.")
-ModelOption = typer.Option(None, "--model-version", help="Labels of this model version (default: the current model).")
-
-
-class FreqFormat(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-class SearchFormat(str, Enum):
-    table = "table"
-    jsonl = "jsonl"
+# The filters every query command takes, declared once; `with_filters` adds them to a command.
+FILTER_OPTIONS: dict[str, tuple[type, Any]] = {
+    "dyad": (str, typer.Option(None, "--dyad", help="Only this pair of countries, e.g. PE-CO (order does not matter).")),
+    "country": (str, typer.Option(None, "--country", help="Only documents where this country (ISO code) is a party.")),
+    "since": (str, typer.Option(None, "--since", help="From this year or date (YYYY, YYYY-MM, YYYY-MM-DD), inclusive.")),
+    "until": (str, typer.Option(None, "--until", help="Up to this year or date, inclusive.")),
+    "mechanism": (str, typer.Option(None, "--mechanism", help="Mechanism name contains this text (accents ignored).")),
+    "axis": (str, typer.Option(None, "--axis", help="Only items on this axis: security, governance, trade, "
+                                                    "environment, borders or other.")),
+    "act": (str, typer.Option(None, "--act", help="Only items of this act: commitment, reaffirmation, "
+                                                  "acknowledgement, concern, other.")),
+    "lang": (str, typer.Option(None, "--lang", help="Only items in this language (es, en).")),
+    "min_score": (float, typer.Option(None, "--min-score", help="Count an item for an axis when its score is at "
+                                                                "least this (0-1) instead of the assigned labels.")),
+    "model_version": (str, typer.Option(None, "--model-version",
+                                        help="Labels of this model version (default: the current model).")),
+}
 
 
 class ExportFormat(str, Enum):
@@ -49,8 +43,25 @@ class ExportFormat(str, Enum):
     parquet = "parquet"
 
 
-def _filters(**kwargs: Any) -> Filters:
-    return Filters(**{key: value for key, value in kwargs.items() if value is not None})
+def with_filters(command: Callable[..., None]) -> Callable[..., None]:
+    """Give `command` the filter options above, passed to it as one `filters: Filters` argument."""
+    signature = inspect.signature(command)
+    keyword = inspect.Parameter.KEYWORD_ONLY  # Typer passes every value by name
+    own = [p.replace(kind=keyword) for p in signature.parameters.values() if p.name != "filters"]
+    shared = [
+        inspect.Parameter(name, keyword, default=option, annotation=Optional[kind])
+        for name, (kind, option) in FILTER_OPTIONS.items()
+    ]
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> None:
+        values = {name: kwargs.pop(name) for name in FILTER_OPTIONS}
+        return command(filters=Filters(**{k: v for k, v in values.items() if v is not None}), **kwargs)
+
+    # Typer reads the options from the signature: the command's own, the filters, then --db
+    ordered = [p for p in own if p.name != "db"] + shared + [p for p in own if p.name == "db"]
+    wrapper.__signature__ = signature.replace(parameters=ordered)
+    return wrapper
 
 
 def _cell(value: Any) -> str:
@@ -63,21 +74,13 @@ def _cell(value: Any) -> str:
 
 @app.command("freq")
 @handle_errors
+@with_filters
 def freq_cmd(
+    filters: Filters,
     by: Optional[list[str]] = typer.Option(None, "--by", help="Group by axis, dyad, country, year, mechanism "
                                                               "or act; repeat it (--by axis --by year). Default: axis."),
-    dyad: Optional[str] = DyadOption,
-    country: Optional[str] = CountryOption,
-    since: Optional[str] = SinceOption,
-    until: Optional[str] = UntilOption,
-    mechanism: Optional[str] = MechanismOption,
-    axis: Optional[str] = AxisOption,
-    act: Optional[str] = ActOption,
-    lang: Optional[str] = LangOption,
-    min_score: Optional[float] = MinScoreOption,
-    model_version: Optional[str] = ModelOption,
-    fmt: FreqFormat = typer.Option(FreqFormat.table, "--format",
-                                   help="Output: table, csv or json (a list of row objects)."),
+    fmt: TableCsvJson = typer.Option(TableCsvJson.table, "--format",
+                                     help="Output: table, csv or json (a list of row objects)."),
     chart: Optional[Path] = typer.Option(None, "--chart", help="Also draw a bar chart to FILE.png or FILE.svg."),
     db: Optional[str] = DbOption,
 ) -> None:
@@ -85,8 +88,6 @@ def freq_cmd(
 
     Example: declaraciones freq --by axis --by year --country CO --since 2014
     """
-    filters = _filters(dyad=dyad, country=country, since=since, until=until, mechanism=mechanism, axis=axis,
-                       act=act, lang=lang, min_score=min_score, model_version=model_version)
     fields = check_by(by or ["axis"])
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         raise InputError("--chart", f"a chart is written as .png or .svg, not {chart.name!r}")
@@ -97,9 +98,9 @@ def freq_cmd(
 
         bar_chart(frame, chart)
         err_console.print(f"chart written to {chart}", highlight=False)
-    if fmt is FreqFormat.json:
+    if fmt is TableCsvJson.json:
         typer.echo(json.dumps(to_records(frame), ensure_ascii=False, indent=2))
-    elif fmt is FreqFormat.csv:
+    elif fmt is TableCsvJson.csv:
         typer.echo(frame.to_csv(index=False), nl=False)
     else:
         table = Table(title=f"{frame.attrs.get('total', 0)} agreement items")
@@ -121,32 +122,22 @@ def freq_cmd(
 
 @app.command("search")
 @handle_errors
+@with_filters
 def search_cmd(
+    filters: Filters,
     query: str = typer.Argument(..., help="Words to find (all of them; accents and case ignored)."),
-    dyad: Optional[str] = DyadOption,
-    country: Optional[str] = CountryOption,
-    since: Optional[str] = SinceOption,
-    until: Optional[str] = UntilOption,
-    mechanism: Optional[str] = MechanismOption,
-    axis: Optional[str] = AxisOption,
-    act: Optional[str] = ActOption,
-    lang: Optional[str] = LangOption,
-    min_score: Optional[float] = MinScoreOption,
-    model_version: Optional[str] = ModelOption,
     limit: int = typer.Option(50, "--limit", min=1, help="At most this many hits (newest documents first)."),
-    fmt: SearchFormat = typer.Option(SearchFormat.table, "--format",
-                                     help="Output: table or jsonl (one JSON object per hit)."),
+    fmt: TableJsonl = typer.Option(TableJsonl.table, "--format",
+                                   help="Output: table or jsonl (one JSON object per hit)."),
     db: Optional[str] = DbOption,
 ) -> None:
     """Find agreement items by their words ("mineria" finds "minería"), with their source and labels.
 
     Example: declaraciones search "minería ilegal" --country CO
     """
-    filters = _filters(dyad=dyad, country=country, since=since, until=until, mechanism=mechanism, axis=axis,
-                       act=act, lang=lang, min_score=min_score, model_version=model_version)
     with Store(db) as store:
         hits = search(store, query, filters, limit=limit)
-    if fmt is SearchFormat.jsonl:
+    if fmt is TableJsonl.jsonl:
         for row in to_records(hits):
             typer.echo(json.dumps(row, ensure_ascii=False))
         return
@@ -162,28 +153,18 @@ def search_cmd(
 
 @app.command("export")
 @handle_errors
+@with_filters
 def export_cmd(
+    filters: Filters,
     out: Path = typer.Option(..., "--out", help="File to write (csv, xlsx or parquet)."),
     fmt: Optional[ExportFormat] = typer.Option(None, "--format",
                                                help="csv, xlsx or parquet (default: from the --out suffix)."),
-    dyad: Optional[str] = DyadOption,
-    country: Optional[str] = CountryOption,
-    since: Optional[str] = SinceOption,
-    until: Optional[str] = UntilOption,
-    mechanism: Optional[str] = MechanismOption,
-    axis: Optional[str] = AxisOption,
-    act: Optional[str] = ActOption,
-    lang: Optional[str] = LangOption,
-    min_score: Optional[float] = MinScoreOption,
-    model_version: Optional[str] = ModelOption,
     db: Optional[str] = DbOption,
 ) -> None:
     """Write the item × axis table: one row per item, its source, a 0/1 column per axis and the scores.
 
     Example: declaraciones export --format xlsx --out acuerdos.xlsx --dyad PE-CO
     """
-    filters = _filters(dyad=dyad, country=country, since=since, until=until, mechanism=mechanism, axis=axis,
-                       act=act, lang=lang, min_score=min_score, model_version=model_version)
     kind = fmt.value if fmt else out.suffix.lstrip(".").lower()
     if kind not in EXPORT_FORMATS:
         raise InputError("--format", f"give --format {'|'.join(EXPORT_FORMATS)} or an --out file with that suffix")
@@ -195,15 +176,15 @@ def export_cmd(
 @app.command("documents")
 @handle_errors
 def documents_cmd(
-    fmt: FreqFormat = typer.Option(FreqFormat.table, "--format", help="Output: table, csv or json."),
+    fmt: TableCsvJson = typer.Option(TableCsvJson.table, "--format", help="Output: table, csv or json."),
     db: Optional[str] = DbOption,
 ) -> None:
     """List the stored declarations: id, date, parties, mechanism, title and number of items."""
     with Store(db) as store:
         frame = store.documents()
-    if fmt is FreqFormat.json:
+    if fmt is TableCsvJson.json:
         typer.echo(json.dumps(to_records(frame), ensure_ascii=False, indent=2))
-    elif fmt is FreqFormat.csv:
+    elif fmt is TableCsvJson.csv:
         typer.echo(frame.to_csv(index=False), nl=False)
     else:
         table = Table(title=f"{len(frame)} documents")
