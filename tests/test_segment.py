@@ -1,29 +1,18 @@
 """Segmentation: golden fixtures in every format, markers, abbreviations, sub-items, non-items, verbs."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from declaraciones_nlp.acts import act_of, verb_by_rules
 from declaraciones_nlp.ingest import read_document
 from declaraciones_nlp.ingest.text import split_front_matter
-from declaraciones_nlp.schema import Document
 from declaraciones_nlp.segment import clean_text, segment, split_sentences
 
-DECLARATIONS = Path(__file__).resolve().parent / "fixtures" / "declarations"
-GOLDEN = sorted(p.name[: -len(".expected.json")] for p in DECLARATIONS.glob("*.expected.json"))
-CASES = [
-    (stem, src.suffix)
-    for stem in GOLDEN
-    for src in sorted(DECLARATIONS.glob(f"{stem}.*"))
-    if src.suffix in (".txt", ".md", ".pdf", ".docx", ".html")
-]
+from golden import FIXTURES, expected, golden_cases, golden_stems, text_document as _doc
 
-
-def _doc(text: str, **meta) -> Document:
-    return Document(id="t", text=text, content_hash="t", **meta)
+DECLARATIONS = FIXTURES / "declarations"
+GOLDEN = golden_stems(DECLARATIONS)
+CASES = golden_cases(DECLARATIONS)
 
 
 def _texts(text: str) -> list[str]:
@@ -39,18 +28,18 @@ def test_golden_fixtures_cover_the_shapes():
 
 @pytest.mark.parametrize("stem,suffix", CASES, ids=[f"{s}{x}" for s, x in CASES])
 def test_segment_golden_fixture(stem, suffix, nlp_es):
-    expected = json.loads((DECLARATIONS / f"{stem}.expected.json").read_text(encoding="utf-8"))
+    want = expected(DECLARATIONS, stem)
     document = read_document(DECLARATIONS / f"{stem}{suffix}")
     items = segment(document, nlp=nlp_es)
-    assert [(i.text, i.section) for i in items] == [(e["text"], e["section"]) for e in expected["items"]]
+    assert [(i.text, i.section) for i in items] == [(e["text"], e["section"]) for e in want["items"]]
     assert [i.n for i in items] == list(range(1, len(items) + 1))
-    assert [(i.verb, i.act) for i in items] == [(e["verb"], e["act"]) for e in expected["items"]]
+    assert [(i.verb, i.act) for i in items] == [(e["verb"], e["act"]) for e in want["items"]]
     if suffix == ".pdf":
-        assert [i.page for i in items] == [e["pdf_page"] for e in expected["items"]]
+        assert [i.page for i in items] == [e["pdf_page"] for e in want["items"]]
     elif suffix in (".txt", ".md"):
-        assert [i.page for i in items] == [e["page"] for e in expected["items"]]
+        assert [i.page for i in items] == [e["page"] for e in want["items"]]
         meta = document.metadata()
-        for key, value in expected["metadata"].items():
+        for key, value in want["metadata"].items():
             assert meta[key] == value, key
 
 

@@ -7,27 +7,16 @@ typesetting by `scripts/make_fixtures.py --shapes`); every source file
 """
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from declaraciones_nlp.ingest import read_document
-from declaraciones_nlp.schema import Document
 from declaraciones_nlp.segment import clean_text, segment
 
-SHAPES = Path(__file__).resolve().parent / "fixtures" / "shapes"
-STEMS = sorted(p.name[: -len(".expected.json")] for p in SHAPES.glob("*.expected.json"))
-CASES = [
-    (stem, src.suffix)
-    for stem in STEMS
-    for src in sorted(SHAPES.glob(f"{stem}.*"))
-    if src.suffix in (".txt", ".md", ".pdf", ".docx", ".html")
-]
+from golden import FIXTURES, expected, golden_cases, golden_stems, text_document as _doc
 
-
-def _doc(text: str, **meta) -> Document:
-    return Document(id="t", text=text, content_hash="t", **meta)
+SHAPES = FIXTURES / "shapes"
+STEMS = golden_stems(SHAPES)
+CASES = golden_cases(SHAPES)
 
 
 def _pairs(text: str, **meta) -> list[tuple[str, str | None]]:
@@ -41,12 +30,12 @@ def test_shapes_are_there():
 
 @pytest.mark.parametrize("stem,suffix", CASES, ids=[f"{s}{x}" for s, x in CASES])
 def test_shape_segments_into_the_expected_items(stem, suffix):
-    expected = json.loads((SHAPES / f"{stem}.expected.json").read_text(encoding="utf-8"))["items"]
+    want = expected(SHAPES, stem)["items"]
     document = read_document(SHAPES / f"{stem}{suffix}")
     items = segment(document, use_parser=False)
-    assert [(i.text, i.section) for i in items] == [(e["text"], e["section"]) for e in expected]
+    assert [(i.text, i.section) for i in items] == [(e["text"], e["section"]) for e in want]
     key = "pdf_page" if suffix == ".pdf" else "page"
-    assert [i.page for i in items] == [e.get(key, 1) for e in expected]
+    assert [i.page for i in items] == [e.get(key, 1) for e in want]
     for item in items:
         assert clean_text(document.text[item.start:item.end]) == item.text
 
