@@ -12,6 +12,7 @@ from declaraciones_nlp.classify import artefacts
 from declaraciones_nlp.classify.data import LabelledItem, RefResolver, data_hash, load_labelled
 from declaraciones_nlp.classify.lexicon import Lexicon
 from declaraciones_nlp.classify.model import AxisClassifier, ModelConfig, classify_items
+from declaraciones_nlp.classify.train import subset_scores
 from declaraciones_nlp.cli import app
 from declaraciones_nlp.errors import InputError, ModelError
 from declaraciones_nlp.schema import AXES, AgreementItem
@@ -81,6 +82,30 @@ def test_load_labelled_refuses_bad_labels(tmp_path, labels, reason):
     assert str(info.value).startswith(f"{path}:1:")
 
 
+def test_load_labelled_refuses_an_unknown_kind(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({"text": "Comercio", "labels": ["trade"], "kind": "poem"}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"{path}:1: unknown kind 'poem'"):
+        load_labelled([path])
+
+
+def test_real_spanish_figures_are_also_given_per_kind():
+    items = [
+        LabelledItem("Combatir el narcotráfico", ("security",), kind="items", doc="a"),
+        LabelledItem("Impulsar el comercio", ("trade",), kind="items", doc="a"),
+        LabelledItem("El Canciller destacó la lucha antidrogas", ("security",), kind="prose", doc="b"),
+        LabelledItem("Fight drug trafficking", ("security",), lang="en", doc="c"),
+        LabelledItem("Promover el turismo", ("trade",), written=True),
+    ]
+    predicted = [("security",), ("security",), ("security",), ("security",), ("trade",)]
+    result = subset_scores(items, predicted)
+    assert list(result) == ["real-es", "real-en", "written", "real-es:items", "real-es:prose"]
+    assert result["real-es:prose"]["macro_f1"] == 1.0
+    assert result["real-es:items"]["per_label"]["trade"]["recall"] == 0.0
+    assert result["real-es"]["n"] == 3 and result["real-es:items"]["n"] == 2
+    assert "real-en:items" not in subset_scores(items[3:], predicted[3:])  # one kind: no split
+
+
 def test_data_hash_depends_on_labels():
     a = [LabelledItem("Comercio e inversión", ("trade",))]
     b = [LabelledItem("Comercio e inversión", ("governance",))]
@@ -110,6 +135,8 @@ def test_ref_resolution_checks_sha1(us_statements_dir, tmp_path):
     ("Fortalecer la seguridad energética regional", "security", 0),
     ("La migración a la factura electrónica", "borders", 0),
     ("Avanzar en la frontera tecnológica", "borders", 0),
+    ("La visita fue un importante hito en la relación bilateral", "borders", 0),
+    ("Concluir la densificación de hitos en la frontera común", "borders", 2),
     ("Combatir el tráfico ilícito de drogas", "security", 2),
     ("food security and social security programmes", "security", 0),
     ("trafficking in persons and smuggling of migrants", "borders", 1),
@@ -231,6 +258,19 @@ def test_train_default_skips_when_data_unchanged(home):
     assert (home / "models" / "CURRENT").read_text().strip() == "axes-v1" == Path(meta["dir"]).name
     assert train_default(quiet_if_current=True) is None
     assert artefacts.load_model().version == "axes-v1"
+
+
+def test_train_default_retrains_when_the_lexicon_changes(home, monkeypatch):
+    from declaraciones_nlp.classify import lexicon
+    from declaraciones_nlp.classify.train import train_default
+
+    train_default()
+    edited = lexicon.default_entries() + [("borders", "paso de frontera nuevo")]
+    monkeypatch.setattr(lexicon.Lexicon, "default", classmethod(lambda cls: cls(edited)))
+    meta = train_default(quiet_if_current=True)
+    assert meta is not None and Path(meta["dir"]).name == "axes-v2"
+    assert meta["lexicon"]["entries"] == len(edited)
+    assert train_default(quiet_if_current=True) is None
 
 
 def test_cli_train_classify_review(home):

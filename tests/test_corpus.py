@@ -134,15 +134,17 @@ def test_every_item_has_exactly_one_label_line():
     assert len(keys) == len(set(keys)), "duplicate labelled items"
     assert set(keys) == set(expected)
     assert keys == sorted(keys, key=lambda k: (k[0], k[1])), "labels not in document order"
+    kinds = {path.stem: read_raw(path)[0]["kind"] for path in raw_files()}
     for row in rows:
         section, text = expected[(row["doc"], row["n"])]
         assert row["text"] == text and row["section"] == section, (row["doc"], row["n"])
+        assert row["kind"] == kinds[row["doc"]], (row["doc"], row["n"])  # quoted items or thesis prose
 
 
 def test_labels_are_valid_and_texts_occur_in_raw_files():
     raw_text = {path.stem: path.read_text(encoding="utf-8") for path in raw_files()}
     for row in labelled():
-        assert set(row) == {"text", "labels", "doc", "n", "lang", "section"}
+        assert set(row) == {"text", "labels", "doc", "kind", "n", "lang", "section"}
         assert validate_labels(row["labels"]) == tuple(row["labels"]), row["labels"]
         assert row["lang"] == "es"
         assert row["text"] in raw_text[row["doc"]], (row["doc"], row["n"])

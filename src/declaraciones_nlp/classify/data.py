@@ -1,7 +1,8 @@
 """Labelled and unlabelled JSONL: reading, validation, reference resolution, hashing.
 
 Labelled lines follow docs/ARCHITECTURE.md: `{"text", "labels", "lang", "doc"}`
-plus optional `n`, `section`, `written`; items of the real US statements come
+plus optional `n`, `section`, `written` and `kind` (`items`: quoted from a
+declaration; `prose`: sentences of a report about the meeting); items of the real US statements come
 as `{"ref": {"file", "n"}, "sha1", "labels", "lang", "doc"}` and are resolved by
 segmenting the file under `config.us_statements_dir()`.
 """
@@ -19,6 +20,9 @@ from ..schema import LANGS, validate_labels
 from .features import guess_lang
 
 
+KINDS = (None, "items", "prose")
+
+
 @dataclass(frozen=True)
 class LabelledItem:
     text: str
@@ -29,6 +33,7 @@ class LabelledItem:
     written: bool = False
     n: int | None = None
     source: str = ""  # file:line it came from
+    kind: str | None = None  # real items only: "items" (quoted from a declaration) or "prose" (a report's sentence)
 
     @property
     def sha1(self) -> str:
@@ -123,10 +128,13 @@ def parse_labelled(obj: dict[str, Any], where: str, resolver: RefResolver | None
         lang = obj.get("lang") or guess_lang(text)
     if lang not in LANGS:
         raise InputError(where, f"unknown lang {lang!r} (known: {', '.join(LANGS)})")
+    kind = obj.get("kind")
+    if kind not in KINDS:
+        raise InputError(where, f"unknown kind {kind!r} (known: items, prose)")
     return LabelledItem(
         text=text, labels=labels_t, lang=lang, doc=str(obj.get("doc") or ""),
         section=section if isinstance(section, str) else None,
-        written=bool(obj.get("written", False)), n=n, source=where,
+        written=bool(obj.get("written", False)), n=n, source=where, kind=kind,
     )
 
 

@@ -5,7 +5,8 @@ real declaration's items are all in one fold; each written item is its own
 group), the same folds for every model; each model is fitted on the other
 folds, written items included, and scored on the fold. Figures are reported
 separately on real Spanish, real English and written items, so written items
-are never in a test fold of a "real" figure.
+are never in a test fold of a "real" figure; real Spanish is also split into
+the items quoted from declarations and the prose of reports about meetings.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from .data import LabelledItem
 from .lexicon import Lexicon
 from .metrics import confusion, scores
 from .model import AxisClassifier, ModelConfig, assign_folds
-from .train import SUBSETS, subset_scores
+from .train import subset_names, subset_scores
 
 Predictor = Callable[[Sequence[LabelledItem], Sequence[LabelledItem], int], list[tuple[str, ...]]]
 
@@ -141,12 +142,12 @@ def compare(
         result["seconds"][name] = round(time.perf_counter() - start, 1)
         if progress:
             progress(name)
-    result["subsets"] = [s for s in SUBSETS if any(i.subset == s for i in items)]
+    result["subsets"] = subset_names(items)
     result["best"] = list(models)[-1]
     result["note"] = (
         f"{folds} outer folds grouped by declaration (seed {seed}); every model is trained on the "
         "other folds (real and written items) and scored on the fold's real Spanish, real English "
-        "and written items separately."
+        "and written items separately (real Spanish also by kind: quoted declaration items, report prose)."
     )
     return result
 
@@ -154,7 +155,7 @@ def compare(
 def format_scores(block: dict[str, Any], title: str) -> str:
     lines = [f"{title} ({block['n']} items)", f"  {'label':<12}{'P':>7}{'R':>7}{'F1':>7}{'n':>6}"]
     for label, row in block["per_label"].items():
-        if row["support"] or row["precision"]:
+        if row["support"] or row.get("predicted"):  # a label never gold but predicted shows its false alarms
             lines.append(f"  {label:<12}{row['precision']:7.3f}{row['recall']:7.3f}{row['f1']:7.3f}{row['support']:6d}")
     lines.append(f"  macro F1 {block['macro_f1']:.3f}   micro F1 {block['micro_f1']:.3f}")
     return "\n".join(lines)
@@ -171,11 +172,13 @@ def format_confusion(table: dict[str, dict[str, int]]) -> str:
 def format_comparison(result: dict[str, Any]) -> str:
     subsets = result["subsets"]
     width = max(len(n) for n in result["models"]) + 2
-    head = f"{'model':<{width}}" + "".join(f"{s + ' macro':>15}{s + ' micro':>15}" for s in subsets) + f"{'s':>7}"
+    cell = max(15, *(len(s) + 7 for s in subsets))
+    head = f"{'model':<{width}}" + "".join(f"{s + ' macro':>{cell}}{s + ' micro':>{cell}}" for s in subsets) + f"{'s':>7}"
     lines = [head]
     for name, blocks in result["models"].items():
         cells = "".join(
-            f"{blocks[s]['macro_f1']:15.3f}{blocks[s]['micro_f1']:15.3f}" if s in blocks else f"{'-':>15}{'-':>15}"
+            f"{blocks[s]['macro_f1']:{cell}.3f}{blocks[s]['micro_f1']:{cell}.3f}" if s in blocks
+            else f"{'-':>{cell}}{'-':>{cell}}"
             for s in subsets
         )
         lines.append(f"{name:<{width}}{cells}{result['seconds'][name]:7.1f}")

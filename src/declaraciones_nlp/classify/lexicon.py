@@ -12,6 +12,7 @@ for `security`. Axis `none` consumes words without counting them.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -57,6 +58,11 @@ class Lexicon:
         for table in (self._exact, self._prefix):
             for key in table:
                 table[key].sort(key=lambda entry: -sum(len(w) for w in entry[0]))
+
+    def digest(self) -> str:
+        """SHA-256 of the entries: a changed lexicon means a model to retrain."""
+        text = "\n".join(f"{axes}\t{pattern}" for axes, pattern in self.entries)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     @classmethod
     def default(cls) -> "Lexicon":

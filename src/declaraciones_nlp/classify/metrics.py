@@ -17,7 +17,7 @@ def scores(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per[label] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
+        per[label] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn, "predicted": tp + fp}
         tp_all, fp_all, fn_all = tp_all + tp, fp_all + fp, fn_all + fn
     supported = [v["f1"] for v in per.values() if v["support"]]
     micro = 2 * tp_all / (2 * tp_all + fp_all + fn_all) if tp_all else 0.0

@@ -1,6 +1,7 @@
 """Training: labelled JSONL in, a versioned model directory out, with its figures."""
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 from typing import Any, Sequence
@@ -8,6 +9,7 @@ from typing import Any, Sequence
 from ..schema import LABELS
 from .artefacts import current_dir, next_model_dir, read_meta, save_model, set_current
 from .data import LabelledItem, data_hash, default_data_paths, load_labelled
+from .lexicon import Lexicon
 from .metrics import scores
 from .model import AxisClassifier, ModelConfig
 
@@ -31,13 +33,29 @@ def data_summary(items: Sequence[LabelledItem], paths: Sequence[Path]) -> dict[s
     }
 
 
+def subset_names(items: Sequence[LabelledItem]) -> list[str]:
+    """The subsets present: `SUBSETS`, then each real subset split by kind when it mixes
+    items quoted from declarations with the prose of reports (`real-es:items`, `real-es:prose`)."""
+    names = [s for s in SUBSETS if any(item.subset == s for item in items)]
+    for subset in SUBSETS[:2]:
+        kinds = sorted({item.kind for item in items if item.subset == subset and item.kind})
+        if len(kinds) > 1:
+            names += [f"{subset}:{kind}" for kind in kinds]
+    return names
+
+
+def _in_subset(item: LabelledItem, name: str) -> bool:
+    subset, _, kind = name.partition(":")
+    return item.subset == subset and (not kind or item.kind == kind)
+
+
 def subset_scores(items: Sequence[LabelledItem], predicted: Sequence[Sequence[str]]) -> dict[str, Any]:
-    """Scores separately on real Spanish, real English and written items (those present)."""
+    """Scores separately on real Spanish, real English and written items (those present),
+    and on the kinds of real items (see `subset_names`)."""
     out = {}
-    for subset in SUBSETS:
-        idx = [i for i, item in enumerate(items) if item.subset == subset]
-        if idx:
-            out[subset] = scores([items[i].labels for i in idx], [predicted[i] for i in idx])
+    for name in subset_names(items):
+        idx = [i for i, item in enumerate(items) if _in_subset(item, name)]
+        out[name] = scores([items[i].labels for i in idx], [predicted[i] for i in idx])
     return out
 
 
@@ -56,6 +74,7 @@ def train(
     model.fit(items)
     meta = save_model(model, out_dir, {
         "data": data_summary(items, paths),
+        "lexicon": {"hash": model.lexicon_.digest(), "entries": len(model.lexicon_.entries)},
         "metrics": subset_scores(items, model.oof_labels_),
     })
     if make_current:
@@ -63,26 +82,32 @@ def train(
     return meta | {"dir": str(out_dir)}
 
 
-def current_data_hash() -> str | None:
-    """The data hash recorded by the current model, if there is one."""
+def _recipe(data: str | None, lexicon: str | None, config: dict[str, Any] | None) -> dict[str, Any]:
+    return {"data": data, "lexicon": lexicon, "config": config}
+
+
+def current_recipe() -> dict[str, Any] | None:
+    """What the current model was made from (data hash, lexicon hash, config), if there is one."""
     path = current_dir()
     if path is None or not (path / "meta.json").is_file():
         return None
     try:
-        return read_meta(path).get("data", {}).get("hash")
+        meta = read_meta(path)
     except Exception:  # an unreadable meta means "retrain"
         return None
+    return _recipe(meta.get("data", {}).get("hash"), meta.get("lexicon", {}).get("hash"), meta.get("config"))
 
 
 def train_default(quiet_if_current: bool = False, config: ModelConfig | None = None) -> dict[str, Any] | None:
     """Train on all of `corpus/labeled/*.jsonl` into the next `models/axes-v<N>/`, made current.
 
     With `quiet_if_current`, returns None without training when the current
-    model was trained on data with the same hash.
+    model was made from the same data, lexicon and configuration.
     """
     paths = default_data_paths()
     if quiet_if_current:
-        recorded = current_data_hash()
-        if recorded is not None and recorded == data_hash(load_labelled(paths)):
+        wanted = _recipe(data_hash(load_labelled(paths)), Lexicon.default().digest(),
+                         (config or ModelConfig()).to_dict())
+        if current_recipe() == json.loads(json.dumps(wanted)):  # as meta.json stores it (tuples → lists)
             return None
     return train(paths, config=config, make_current=True)

@@ -36,7 +36,7 @@ def train(
         False, "--default", help="Train on all of corpus/labeled/*.jsonl into models/axes-v<N>/ and make it current."
     ),
     quiet_if_current: bool = typer.Option(
-        False, "--quiet-if-current", help="With --default: do nothing if the current model was trained on the same data."
+        False, "--quiet-if-current", help="With --default: do nothing if the current model was made from the same data, lexicon and settings."
     ),
     current: bool = typer.Option(False, "--current", help="Also make the written model the current one."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same data + seed → same model file)."),
