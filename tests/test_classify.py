@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 from declaraciones_nlp.classify import artefacts
 from declaraciones_nlp.classify.data import LabelledItem, RefResolver, data_hash, load_labelled
 from declaraciones_nlp.classify.lexicon import Lexicon
-from declaraciones_nlp.classify.model import AxisClassifier, ModelConfig, classify_items
+from declaraciones_nlp.classify.model import AxisClassifier, ModelConfig, classify_items, fragments
 from declaraciones_nlp.classify.train import subset_scores
 from declaraciones_nlp.cli import app
 from declaraciones_nlp.errors import InputError, ModelError
@@ -145,6 +146,31 @@ def test_lexicon_traps(text, axis, expected):
     assert Lexicon.default().counts(text)[axis] == expected
 
 
+def test_fragments_split_enumerations_at_punctuation():
+    assert fragments("Temas como: el comercio, la salud y la educación; e innovación.") == [
+        "Temas como", "el comercio", "la salud", "la educación", "innovación."]
+    assert fragments("trade and investment, and climate") == ["trade", "investment", "climate"]
+    assert fragments("Combatir el narcotráfico") == ["Combatir el narcotráfico"]
+    assert fragments(", ;") == [", ;"]
+
+
+def test_cached_char_ngrams_equal_the_vectorizers_transform(model, training_items):
+    from declaraciones_nlp.classify.features import CharNgrams, fold
+
+    docs = [fold(i.text) for i in training_items[:300]] + ["", "  x  ", "salud, turismo y energía;"]
+    fast = CharNgrams(model.char_vec_, max_tokens=50)  # a small cache: it is emptied while in use
+    expected = model.char_vec_.transform(docs)
+    for _ in range(2):  # cold, then warm
+        got = fast.transform(docs)
+        assert got.shape == expected.shape and abs(got - expected).max() < 1e-12
+
+
+def test_models_saved_before_fragments_load_without_them():
+    old = {k: v for k, v in ModelConfig().to_dict().items() if k != "fragments"}
+    assert ModelConfig.from_dict(old).fragments is False
+    assert ModelConfig.from_dict(ModelConfig().to_dict()).fragments is True
+
+
 # -- model --------------------------------------------------------------------
 @pytest.mark.parametrize("lang, text, axis", CLEAR_ITEMS)
 def test_model_labels_clear_unseen_items(model, lang, text, axis):
@@ -174,6 +200,15 @@ def test_explanation_names_readable_terms(model):
     pred = model.predict(["Combatir el narcotráfico y el lavado de activos."], ["es"])[0]
     terms = " ".join(pred.explanation["security"])
     assert "narcotrafico" in terms or "narcotráfico" in terms or "lavado" in terms, terms
+
+
+def test_explanation_shows_each_word_once_as_written(model):
+    text = "Ambos ministros conversaron sobre salud, turismo y energía."
+    pred = model.predict([text], ["es"])[0]
+    words = set(re.findall(r"\w+", text.lower()))
+    for terms in pred.explanation.values():
+        assert all(set(term.split()) <= words for term in terms), terms  # "energía", never "energia" or "lud,"
+        assert len(terms) == len(set(terms))
 
 
 def test_classify_items_fills_labels(model):

@@ -116,7 +116,9 @@ def comparison_models(seed: int = 0) -> dict[str, Predictor]:
             ModelConfig(features=("word", "char"), stack=False, seed=seed)),
         "stems + char + lexicon + headings, LR, plain calibration (v1 design)": _sklearn_predictor(
             ModelConfig(features=("word", "char", "lexicon", "heading"), stack=False, threshold_real_weight=3.0, seed=seed)),
-        "best: stems + char 2-5 + lexicon, LR, lexicon-stacked calibration": _sklearn_predictor(ModelConfig(seed=seed)),
+        "stems + char 2-5 + lexicon, LR, lexicon-stacked calibration (v4 design)": _sklearn_predictor(
+            ModelConfig(fragments=False, seed=seed)),
+        "best: v4 design + best list-fragment score in the calibration": _sklearn_predictor(ModelConfig(seed=seed)),
     }
 
 

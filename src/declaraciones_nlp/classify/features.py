@@ -87,6 +87,62 @@ def spacy_lemmas(texts: Sequence[str], langs: Sequence[str]) -> list[str]:
     return out
 
 
+class CharNgrams:
+    """`vectorizer.transform(docs)` of a fitted `TfidfVectorizer(analyzer="char_wb")`, faster.
+
+    char_wb n-grams never cross whitespace, so a text's counts are the sum of its
+    tokens' counts. Tokens repeat across items (and an item's fragments reuse its
+    tokens), so each token is analysed once and cached; a sparse product then adds
+    them up. The result equals the vectorizer's own transform (sublinear tf, idf, L2).
+    """
+
+    def __init__(self, vectorizer, max_tokens: int = 200_000) -> None:
+        self.analyze = vectorizer.build_analyzer()
+        self.vocabulary = getattr(vectorizer, "vocabulary_", None) or vectorizer.vocabulary  # fitted or loaded
+        self.idf = vectorizer.idf_
+        self.sublinear = vectorizer.sublinear_tf
+        self.max_tokens = max_tokens
+        self._tokens: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _counts(self, token: str) -> tuple[np.ndarray, np.ndarray]:
+        found = self._tokens.get(token)
+        if found is None:
+            columns = [self.vocabulary[g] for g in self.analyze(token) if g in self.vocabulary]
+            found = np.unique(np.asarray(columns, dtype=np.int64), return_counts=True)
+            if len(self._tokens) >= self.max_tokens:
+                self._tokens.clear()
+            self._tokens[token] = found
+        return found
+
+    def transform(self, docs: Sequence[str]) -> sp.csr_matrix:
+        from sklearn.preprocessing import normalize
+
+        tokens_of = [doc.split() for doc in docs]
+        local: dict[str, int] = {}
+        for tokens in tokens_of:
+            for token in tokens:
+                local.setdefault(token, len(local))
+        rows = [self._counts(token) for token in local]
+        table = sp.csr_matrix(
+            (np.concatenate([c for _, c in rows]).astype(np.float64) if rows else np.zeros(0),
+             np.concatenate([cols for cols, _ in rows]) if rows else np.zeros(0, dtype=np.int64),
+             np.cumsum([0] + [len(cols) for cols, _ in rows])),
+            shape=(len(local), len(self.vocabulary)),
+        )
+        doc_tokens = sp.csr_matrix(
+            (np.ones(sum(map(len, tokens_of))), [local[t] for tokens in tokens_of for t in tokens],
+             np.cumsum([0] + [len(tokens) for tokens in tokens_of])),
+            shape=(len(docs), len(local)),
+        )
+        counts = (doc_tokens @ table).tocsr()
+        counts.sort_indices()
+        if self.sublinear:
+            np.log(counts.data, counts.data)
+            counts.data += 1
+        counts.data *= self.idf[counts.indices]
+        return normalize(counts, norm="l2", copy=False)
+
+
 _ES_HINTS = frozenset("el la los las de del que y en para por con se una sobre entre".split())
 _EN_HINTS = frozenset("the of and to in for with on that will is are by from their".split())
 

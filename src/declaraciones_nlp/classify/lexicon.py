@@ -22,6 +22,7 @@ from ..schema import AXES, LABELS, OTHER
 from .features import fold_words
 
 LEXICON_AXES: tuple[str, ...] = AXES + (OTHER,)
+_MEMO_SIZE = 100_000
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Lexicon:
 
     def __init__(self, entries: list[tuple[str, str]]) -> None:
         self.entries = [(axes, pattern) for axes, pattern in entries]
+        self._memo: dict[str, dict[str, int]] = {}  # text → counts: the classifier counts a text several times
         # first word of a pattern → candidate patterns (exact and prefix)
         self._exact: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         self._prefix: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
@@ -63,6 +65,9 @@ class Lexicon:
         """SHA-256 of the entries: a changed lexicon means a model to retrain."""
         text = "\n".join(f"{axes}\t{pattern}" for axes, pattern in self.entries)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def __reduce__(self):
+        return (Lexicon, (self.entries,))  # the entries only, not the memo
 
     @classmethod
     def default(cls) -> "Lexicon":
@@ -97,11 +102,16 @@ class Lexicon:
 
     def counts(self, text: str) -> dict[str, int]:
         """Matches per axis (and `other`) in `text`."""
-        result = dict.fromkeys(LEXICON_AXES, 0)
-        for match in self.matches(fold_words(text)):
-            for axis in match.axes:
-                result[axis] += 1
-        return result
+        found = self._memo.get(text)
+        if found is None:
+            found = dict.fromkeys(LEXICON_AXES, 0)
+            for match in self.matches(fold_words(text)):
+                for axis in match.axes:
+                    found[axis] += 1
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            self._memo[text] = found
+        return dict(found)
 
 
 @lru_cache(maxsize=1)

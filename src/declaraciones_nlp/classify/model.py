@@ -7,8 +7,10 @@ One linear model per label (the five axes and `other`) is fitted on all data
 (liblinear's dual solver, labels in sequence so the result is reproducible); its
 out-of-fold scores (folds grouped by declaration) fit a small calibration stacker
 per label — the linear score plus the lexicon's count, presence and "no axis
-term" evidence, real items weighted `threshold_real_weight` times a written one —
-and choose the per-axis threshold, so scores behave like probabilities.
+term" evidence and the best score among the fragments of the item's enumerations
+(a topic listed among several weighs little in the whole item's tf-idf vector),
+real items weighted `threshold_real_weight` times a written one — and choose
+the per-axis threshold, so scores behave like probabilities.
 
     >>> model = AxisClassifier().fit(items)                       # doctest: +SKIP
     >>> model.predict(["Combatir el narcotráfico"])[0].labels       # doctest: +SKIP
@@ -28,7 +30,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
 from ..schema import AXES, LABELS, OTHER, AgreementItem
-from .features import fold, guess_lang, lexicon_block, spacy_lemmas, stem_tokens
+from .features import CharNgrams, fold, guess_lang, lexicon_block, spacy_lemmas, stem_tokens
 from .lexicon import LEXICON_AXES, Lexicon
 
 N_LABELS = len(LABELS)
@@ -53,6 +55,7 @@ class ModelConfig:
     real_weight: float = 6.0  # sample weight of real items against written ones
     stack: bool = True  # calibrate on the linear score plus the lexicon's evidence
     stack_C: float = 1.0
+    fragments: bool = True  # with `stack`: also calibrate on the best score among the item's list fragments
     threshold_real_weight: float = 10.0  # weight of real items when thresholds are chosen
     threshold_shrink: float = 0.0  # pull the chosen thresholds toward 0.5 (0 = none, 1 = all the way)
     decision_rule: str = "other-wins"  # "other-wins", "axes-first" or "auto" (chosen on out-of-fold data)
@@ -65,7 +68,7 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ModelConfig":
-        data = dict(data)
+        data = {"fragments": False} | dict(data)  # models saved before fragments existed
         for key in ("features", "word_ngrams", "char_ngrams"):
             if key in data:
                 data[key] = tuple(data[key])
@@ -81,6 +84,19 @@ class Prediction:
     explanation: dict[str, tuple[str, ...]] = field(default_factory=dict)
     other_score: float = 0.0
     margin: float = 1.0  # smallest distance of a score to its threshold (low = uncertain)
+
+
+_FRAGMENT_SPLIT = re.compile(r"\s*[;:,]\s*(?:(?:y|e|and)\s+)?|\s+(?:y|e|and)\s+")
+
+
+def fragments(text: str) -> list[str]:
+    """The parts of an enumeration, cut at commas, colons, semicolons and "y"/"e"/"and":
+    "temas como: comercio, salud y educación" → "temas como", "comercio", "salud", "educación".
+
+    A topic listed among several weighs little in the whole item's tf-idf vector;
+    on its own it scores as it would alone."""
+    parts = [part for part in _FRAGMENT_SPLIT.split(text) if part and any(c.isalpha() for c in part)]
+    return parts or [text]
 
 
 def assign_folds(groups: Sequence[str], k: int, seed: int) -> np.ndarray:
@@ -189,7 +205,13 @@ class AxisClassifier:
             blocks.append(self.word_vec_.fit_transform(docs) if fit else self.word_vec_.transform(docs))
         if "char" in cfg.features:
             docs = [fold(t) for t in texts]
-            block = self.char_vec_.fit_transform(docs) if fit else self.char_vec_.transform(docs)
+            if fit:
+                block = self.char_vec_.fit_transform(docs)
+                self._char_ngrams = None
+            else:
+                if getattr(self, "_char_ngrams", None) is None:
+                    self._char_ngrams = CharNgrams(self.char_vec_)
+                block = self._char_ngrams.transform(docs)
             blocks.append(block * cfg.char_weight)
         if "lexicon" in cfg.features:
             heading = cfg.heading_weight if "heading" in cfg.features else 0.0
@@ -231,6 +253,8 @@ class AxisClassifier:
         oof = np.zeros((n, N_LABELS))
         splits = [(k, folds == k) for k in range(cfg.folds) if (folds == k).any()]
         train_parts = {k: (X[~test], weight[~test]) for k, test in splits}
+        frag = self._fragment_matrix(texts, langs) if cfg.fragments and cfg.stack else None
+        oof_frag = np.zeros((n, N_LABELS)) if frag else None
 
         def fit_label(j: int) -> None:
             y = Y[:, j]
@@ -238,6 +262,8 @@ class AxisClassifier:
             for k, test in splits:
                 w, b = self._fit_linear(train_parts[k][0], y[~test], train_parts[k][1])
                 oof[test, j] = X[test] @ w + b
+                if frag:
+                    oof_frag[test, j] = self._best_fragment(frag, w[:, None], np.array([b]))[test, 0]
 
         # sequentially: liblinear's dual solver draws from one process-wide random state,
         # so fitting labels in parallel threads would make the model irreproducible
@@ -247,6 +273,8 @@ class AxisClassifier:
         # and with `stack` also the lexicon's own evidence, weighted toward real items
         tw = np.array([1.0 if getattr(it, "written", False) else cfg.threshold_real_weight for it in items])
         lex = self._lexicon_raw(texts) if cfg.stack else None
+        if frag:
+            lex = np.hstack([lex, oof_frag])
         Z = self._stack_inputs(oof, lex)
         self.platt_ = np.zeros((N_LABELS, Z.shape[2] + 1))
         for j in range(N_LABELS):
@@ -274,16 +302,33 @@ class AxisClassifier:
         C = np.array([[c[label] for label in LABELS] for c in counts], dtype=np.float64).reshape(len(texts), N_LABELS)
         return np.hstack([np.log1p(C), (C[:, :len(AXES)].sum(axis=1, keepdims=True) == 0).astype(np.float64)])
 
+    def _fragment_matrix(self, texts, langs):
+        """(features of every fragment, index of each item's first fragment)."""
+        parts = [fragments(t) for t in texts]
+        starts = np.cumsum([0] + [len(p) for p in parts[:-1]])
+        frag_texts = [f for p in parts for f in p]
+        frag_langs = [lang for p, lang in zip(parts, langs) for _ in p]
+        return self._features(frag_texts, frag_langs, [None] * len(frag_texts)), starts
+
+    @staticmethod
+    def _best_fragment(frag, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+        """Per item and label, the highest linear score among its fragments."""
+        F, starts = frag
+        return np.maximum.reduceat(F @ coef + intercept, starts, axis=0)
+
     @staticmethod
     def _stack_inputs(scores: np.ndarray, lex: np.ndarray | None) -> np.ndarray:
         """(items, labels, inputs): the linear score, then (with the lexicon) its count for the
-        label, whether it found the label, and whether it found no axis at all."""
+        label, whether it found the label, whether it found no axis at all and (with
+        `fragments`) the best fragment's score."""
         if lex is None:
             return scores[:, :, None]
-        n = scores.shape[0]
-        nohit = np.repeat(lex[:, [-1]], N_LABELS, axis=1)
+        nohit = np.repeat(lex[:, [N_LABELS]], N_LABELS, axis=1)
         counts = lex[:, :N_LABELS]
-        return np.stack([scores, counts, (counts > 0).astype(np.float64), nohit], axis=2).reshape(n, N_LABELS, 4)
+        inputs = [scores, counts, (counts > 0).astype(np.float64), nohit]
+        if lex.shape[1] > N_LABELS + 1:
+            inputs.append(lex[:, N_LABELS + 1:])
+        return np.stack(inputs, axis=2)
 
     def _calibrate(self, scores: np.ndarray, lex: np.ndarray | None = None) -> np.ndarray:
         Z = self._stack_inputs(scores, lex if self.platt_.shape[1] > 2 else None)
@@ -298,6 +343,9 @@ class AxisClassifier:
             return np.zeros((0, N_LABELS))
         X = self._features(texts, langs, sections)
         lex = self._lexicon_raw(texts) if self.platt_.shape[1] > 2 else None
+        if self.config.fragments and lex is not None:
+            frag = self._fragment_matrix(texts, langs)
+            lex = np.hstack([lex, self._best_fragment(frag, self.coef_.T, self.intercept_)])
         return self._calibrate(X @ self.coef_.T + self.intercept_, lex)
 
     def predict(
@@ -355,7 +403,7 @@ class AxisClassifier:
             if kind == "word":
                 keys = [" ".join(surface.get(s, s) for s in term.split())]
             elif kind == "char":
-                core = term.strip()
+                core = re.sub(r"\W", "", term)  # char n-grams keep punctuation: " lud," is in "salud"
                 keys = [next((w for w in words if core in w), core)] if len(core) >= 3 else []
             elif kind == "lexicon" and term not in LEXICON_AXES:
                 keys = []
@@ -365,7 +413,14 @@ class AxisClassifier:
                 keys = [f"heading: {section}"] if section else []
             for key in keys:
                 weights[key] = weights.get(key, 0.0) + contribution / len(keys)
-        ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+        # one entry per word, whichever feature found it ("energia" from character n-grams,
+        # "energía" from the words), shown as written in the item
+        written = {fold(word): word for _, word in reversed(pairs)}
+        merged: dict[str, float] = {}
+        for key, weight in weights.items():
+            shown = " ".join(written.get(part, part) for part in fold(key).split())
+            merged[shown] = merged.get(shown, 0.0) + weight
+        ranked = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
         return tuple(term for term, _ in ranked[:top])
 
     # -- persistence (see artefacts.py) ------------------------------------
