@@ -268,9 +268,8 @@ def model_card(meta: dict[str, Any]) -> str:
         "a maintainer should review low-margin items (`declaraciones review`).",
         "- English figures rest on a few real statements; items far from the register of "
         "declarations (news, speeches) are out of scope.",
-        "- Weakest decisions: `other` (courtesy with no topic; annotators agree on it at F1 0.78), "
-        "and, in long sentences listing several topics, a secondary trade or borders topic missed "
-        "or `governance` added.",
+        "- Weakest decision: `other` (courtesy with no topic; annotators agree on it at F1 0.78), "
+        "often confused with `governance` on praise of the relationship that names no topic.",
         "",
     ]
     return "\n".join(lines)
