@@ -2,7 +2,8 @@
 ingestion, a tampered model given to a real process.
 
 The ingestions run as real processes (`python -m declaraciones_nlp.cli ingest ...`) on
-small generated declarations and a model trained once per session (see test_bad_input).
+small generated declarations and a model trained once per session (see test_bad_input),
+into SQLite and, when DECLARACIONES_TEST_PG is set (CI's .ci/run), into PostgreSQL.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from test_bad_input import tamper, train_small_model
 
@@ -68,27 +70,44 @@ def sqlite_path(url: str) -> str:
     return url.removeprefix("sqlite:///")
 
 
-def count_documents(url: str) -> int:
-    try:
-        with sqlite3.connect(f"file:{sqlite_path(url)}?mode=ro", uri=True, timeout=1) as conn:
-            return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-    except sqlite3.Error:  # not created yet, or locked for a moment
-        return 0
+class DocumentCounter:
+    """Polls how many documents a database holds while another process writes it."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = None if url.startswith("sqlite") else sa.create_engine(url, poolclass=sa.pool.NullPool)
+
+    def __call__(self) -> int:
+        try:
+            if self.engine is None:  # read-only, so that polling never creates or locks the file
+                with sqlite3.connect(f"file:{sqlite_path(self.url)}?mode=ro", uri=True, timeout=1) as conn:
+                    return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+            with self.engine.connect() as conn:
+                return conn.exec_driver_sql("SELECT count(*) FROM documents").scalar()
+        except (sqlite3.Error, sa.exc.DBAPIError):  # not created yet, or locked for a moment
+            return 0
 
 
 def db_state(url: str) -> dict:
     """Documents with their items (in order) and the number of label rows of each item."""
-    with sqlite3.connect(sqlite_path(url)) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        conn.execute("PRAGMA foreign_keys = ON")
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        docs = dict(conn.execute("SELECT id, source_path FROM documents").fetchall())
-        items: dict[str, list[tuple[int, str]]] = {doc_id: [] for doc_id in docs}
-        for doc_id, n, text in conn.execute("SELECT doc_id, n, text FROM items ORDER BY doc_id, n"):
-            items.setdefault(doc_id, []).append((n, text))
-        labels = dict(conn.execute("SELECT item_id, count(*) FROM labels GROUP BY item_id").fetchall())
-        item_ids = [row[0] for row in conn.execute("SELECT id FROM items")]
-        hashes = [row[0] for row in conn.execute("SELECT content_hash FROM documents")]
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            sql = lambda query: conn.exec_driver_sql(query).fetchall()  # noqa: E731
+            if url.startswith("sqlite"):
+                assert sql("PRAGMA integrity_check")[0][0] == "ok"
+                assert sql("PRAGMA foreign_key_check") == []
+            assert sql("SELECT count(*) FROM items WHERE doc_id NOT IN (SELECT id FROM documents)")[0][0] == 0
+            assert sql("SELECT count(*) FROM labels WHERE item_id NOT IN (SELECT id FROM items)")[0][0] == 0
+            docs = dict(sql("SELECT id, source_path FROM documents"))
+            items: dict[str, list[tuple[int, str]]] = {doc_id: [] for doc_id in docs}
+            for doc_id, n, text in sql("SELECT doc_id, n, text FROM items ORDER BY doc_id, n"):
+                items.setdefault(doc_id, []).append((n, text))
+            labels = dict(sql("SELECT item_id, count(*) FROM labels GROUP BY item_id"))
+            item_ids = [row[0] for row in sql("SELECT id FROM items")]
+            hashes = [row[0] for row in sql("SELECT content_hash FROM documents")]
+    finally:
+        engine.dispose()
     return {"docs": docs, "items": items, "labels": labels, "item_ids": item_ids, "hashes": hashes}
 
 
@@ -139,8 +158,10 @@ def clean_totals(batch, model_dir, tmp_path_factory) -> tuple[int, int, int]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_killed_batch_leaves_whole_documents_and_rerun_completes_it(workers, batch, model_dir, clean_totals, tmp_path):
-    url = f"sqlite:///{tmp_path / 'killed.db'}"
+def test_killed_batch_leaves_whole_documents_and_rerun_completes_it(workers, batch, model_dir, clean_totals,
+                                                                     db_url, tmp_path):
+    url = db_url
+    count_documents = DocumentCounter(url)
     log = (tmp_path / "killed.log").open("wb")
     # Its own session, so that worker processes orphaned by the kill can be cleaned up afterwards.
     process = subprocess.Popen(ingest_cmd([batch], url, model_dir, "--workers", workers), env=ENV,
@@ -149,7 +170,7 @@ def test_killed_batch_leaves_whole_documents_and_rerun_completes_it(workers, bat
     stored = 0
     try:
         while time.monotonic() < deadline and process.poll() is None:
-            stored = count_documents(url)
+            stored = count_documents()
             if stored >= 10:
                 break
             time.sleep(0.005)
@@ -195,7 +216,7 @@ def _pgid(pid: int) -> int | None:
 # -- (b) concurrency ---------------------------------------------------------------------------
 
 @pytest.mark.slow
-def test_two_ingestions_into_one_sqlite_database(model_dir, tmp_path):
+def test_two_ingestions_into_one_database(model_dir, db_url, tmp_path):
     """Two processes write different folders (plus a few identical files) into a new database at once."""
     first = make_batch(tmp_path / "norte", 60)
     second = make_batch(tmp_path / "sur", 60)
@@ -203,7 +224,7 @@ def test_two_ingestions_into_one_sqlite_database(model_dir, tmp_path):
     for folder in ("norte", "sur"):
         for i, text in enumerate(shared):
             (tmp_path / folder / f"comun_{i}.txt").write_text(text, encoding="utf-8")
-    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    url = db_url
     processes = [subprocess.Popen(ingest_cmd([tmp_path / folder], url, model_dir, "--workers", "1"), env=ENV,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for folder in ("norte", "sur")]
@@ -229,7 +250,7 @@ def free_port() -> int:
 
 
 @pytest.mark.slow
-def test_web_answers_while_an_ingestion_writes(model_dir, tmp_path):
+def test_web_answers_while_an_ingestion_writes(model_dir, db_url, tmp_path):
     import httpx
     import uvicorn
 
@@ -237,7 +258,7 @@ def test_web_answers_while_an_ingestion_writes(model_dir, tmp_path):
 
     make_batch(tmp_path / "previo", 5)
     make_batch(tmp_path / "nuevo", 150, start=5)
-    url = f"sqlite:///{tmp_path / 'live.db'}"
+    url = db_url
     first = subprocess.run(ingest_cmd([tmp_path / "previo"], url, model_dir), env=ENV, capture_output=True,
                            text=True, timeout=120)
     assert first.returncode == 0, first.stderr

@@ -35,6 +35,7 @@ from .errors import DeclaracionesError, InputError, NotFoundError, StoreError
 from .schema import AXES, LABELS, OTHER, AgreementItem, Document, validate_labels
 
 STORE_SCHEMA_VERSION = 1
+_SCHEMA_LOCK_KEY = 0x6465636C  # PostgreSQL advisory lock held while the tables are created
 
 # Fields of the item DataFrame contract, in order (the label columns follow).
 ITEM_COLUMNS: tuple[str, ...] = (
@@ -273,6 +274,9 @@ class Store:
         if names:
             raise StoreError(f"database {self.url} holds other tables and no schema_info: not a declaraciones database")
         with self.write() as conn:
+            if conn.dialect.name == "postgresql":
+                # two first ingestions at once: the second waits here, then finds the tables made
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
             metadata.create_all(conn)
             if conn.execute(sa.select(sa.func.count()).select_from(schema_info)).scalar_one() == 0:
                 conn.execute(schema_info.insert().values(version=STORE_SCHEMA_VERSION))
