@@ -273,9 +273,7 @@ class AxisClassifier:
         # and with `stack` also the lexicon's own evidence, weighted toward real items
         tw = np.array([1.0 if getattr(it, "written", False) else cfg.threshold_real_weight for it in items])
         lex = self._lexicon_raw(texts) if cfg.stack else None
-        if frag:
-            lex = np.hstack([lex, oof_frag])
-        Z = self._stack_inputs(oof, lex)
+        Z = self._stack_inputs(oof, lex, oof_frag)
         self.platt_ = np.zeros((N_LABELS, Z.shape[2] + 1))
         for j in range(N_LABELS):
             y = Y[:, j]
@@ -285,7 +283,7 @@ class AxisClassifier:
             platt = LogisticRegression(C=cfg.stack_C, solver="lbfgs", max_iter=1000).fit(
                 Z[:, j, :], y, sample_weight=tw if cfg.stack else None)
             self.platt_[j, :-1], self.platt_[j, -1] = platt.coef_[0], platt.intercept_[0]
-        self.oof_probs_ = self._calibrate(oof, lex)
+        self.oof_probs_ = self._calibrate(oof, lex, oof_frag)
         # thresholds and the `other` rule are chosen on the out-of-fold probabilities,
         # real items weighing `threshold_real_weight` times a written one
         best = np.array([_best_threshold(Y[:, j], self.oof_probs_[:, j], tw) for j in range(N_LABELS)])
@@ -317,21 +315,24 @@ class AxisClassifier:
         return np.maximum.reduceat(F @ coef + intercept, starts, axis=0)
 
     @staticmethod
-    def _stack_inputs(scores: np.ndarray, lex: np.ndarray | None) -> np.ndarray:
+    def _stack_inputs(
+        scores: np.ndarray, lex: np.ndarray | None, fragment_scores: np.ndarray | None = None,
+    ) -> np.ndarray:
         """(items, labels, inputs): the linear score, then (with the lexicon) its count for the
-        label, whether it found the label, whether it found no axis at all and (with
-        `fragments`) the best fragment's score."""
+        label, whether it found the label, whether it found no axis at all, and (with
+        `fragments`) the best fragment's linear score."""
         if lex is None:
             return scores[:, :, None]
         nohit = np.repeat(lex[:, [N_LABELS]], N_LABELS, axis=1)
         counts = lex[:, :N_LABELS]
         inputs = [scores, counts, (counts > 0).astype(np.float64), nohit]
-        if lex.shape[1] > N_LABELS + 1:
-            inputs.append(lex[:, N_LABELS + 1:])
+        if fragment_scores is not None:
+            inputs.append(fragment_scores)
         return np.stack(inputs, axis=2)
 
-    def _calibrate(self, scores: np.ndarray, lex: np.ndarray | None = None) -> np.ndarray:
-        Z = self._stack_inputs(scores, lex if self.platt_.shape[1] > 2 else None)
+    def _calibrate(self, scores: np.ndarray, lex: np.ndarray | None = None,
+                   fragment_scores: np.ndarray | None = None) -> np.ndarray:
+        Z = self._stack_inputs(scores, lex if self.platt_.shape[1] > 2 else None, fragment_scores)
         return _sigmoid(np.einsum("nlk,lk->nl", Z, self.platt_[:, :-1]) + self.platt_[:, -1])
 
     # -- prediction -------------------------------------------------------
@@ -343,10 +344,11 @@ class AxisClassifier:
             return np.zeros((0, N_LABELS))
         X = self._features(texts, langs, sections)
         lex = self._lexicon_raw(texts) if self.platt_.shape[1] > 2 else None
+        fragment_scores = None
         if self.config.fragments and lex is not None:
             frag = self._fragment_matrix(texts, langs)
-            lex = np.hstack([lex, self._best_fragment(frag, self.coef_.T, self.intercept_)])
-        return self._calibrate(X @ self.coef_.T + self.intercept_, lex)
+            fragment_scores = self._best_fragment(frag, self.coef_.T, self.intercept_)
+        return self._calibrate(X @ self.coef_.T + self.intercept_, lex, fragment_scores)
 
     def predict(
         self, texts: Sequence[str], langs: Sequence[str] | None = None,
