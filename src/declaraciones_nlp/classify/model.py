@@ -336,13 +336,21 @@ class AxisClassifier:
         return _sigmoid(np.einsum("nlk,lk->nl", Z, self.platt_[:, :-1]) + self.platt_[:, -1])
 
     # -- prediction -------------------------------------------------------
-    def predict_proba(self, texts, langs=None, sections=None) -> np.ndarray:
+    @staticmethod
+    def _inputs(texts, langs, sections) -> tuple[list[str], list[str], list[str | None]]:
+        """The texts with a language (guessed when not given) and a section (or None) each."""
         texts = list(texts)
         langs = list(langs) if langs is not None else [guess_lang(t) for t in texts]
         sections = [s if isinstance(s, str) else None for s in sections] if sections is not None else [None] * len(texts)
+        return texts, langs, sections
+
+    def predict_proba(self, texts, langs=None, sections=None) -> np.ndarray:
+        texts, langs, sections = self._inputs(texts, langs, sections)
         if not texts:
             return np.zeros((0, N_LABELS))
-        X = self._features(texts, langs, sections)
+        return self._proba(self._features(texts, langs, sections), texts, langs)
+
+    def _proba(self, X: sp.csr_matrix, texts: list[str], langs: list[str]) -> np.ndarray:
         lex = self._lexicon_raw(texts) if self.platt_.shape[1] > 2 else None
         fragment_scores = None
         if self.config.fragments and lex is not None:
@@ -355,17 +363,17 @@ class AxisClassifier:
         sections: Sequence[str | None] | None = None, explain: bool = True, top_terms: int = 5,
     ) -> list[Prediction]:
         """One `Prediction` per text; `langs` default to a guess, `sections` to none."""
-        texts = list(texts)
-        langs = list(langs) if langs is not None else [guess_lang(t) for t in texts]
-        sections = [s if isinstance(s, str) else None for s in sections] if sections is not None else [None] * len(texts)
-        probs = self.predict_proba(texts, langs, sections)
+        texts, langs, sections = self._inputs(texts, langs, sections)
+        if not texts:
+            return []
+        X = self._features(texts, langs, sections)  # once, for the scores and the explanations
+        probs = self._proba(X, texts, langs)
         label_sets = decide(probs, self.thresholds_, self.rule_)
-        X = self._features(texts, langs, sections) if explain and texts else None
         out = []
         for i, labels in enumerate(label_sets):
             scores = {axis: round(float(probs[i, j]), 4) for j, axis in enumerate(AXES)}
             explanation = {}
-            if X is not None:
+            if explain:
                 explanation = {
                     label: self._explain(X[i], LABELS.index(label), texts[i], langs[i], sections[i], top_terms)
                     for label in labels

@@ -61,14 +61,14 @@ def subset_scores(items: Sequence[LabelledItem], predicted: Sequence[Sequence[st
 
 def train(
     paths: Sequence[Path], out_dir: Path | None = None, config: ModelConfig | None = None,
-    name: str = "axes", make_current: bool = False,
+    name: str = "axes", make_current: bool = False, items: Sequence[LabelledItem] | None = None,
 ) -> dict[str, Any]:
     """Fit a model on the labelled files and write it; returns its `meta.json` content.
 
     The figures under `metrics` are the out-of-fold predictions of the fit itself
     (folds grouped by declaration), per subset: written items never count as real.
     """
-    items = load_labelled(paths)
+    items = items if items is not None else load_labelled(paths)  # `items`: already loaded from `paths`
     out_dir = Path(out_dir) if out_dir else next_model_dir(name)
     model = AxisClassifier(config or ModelConfig(), version=out_dir.name)
     model.fit(items)
@@ -105,9 +105,9 @@ def train_default(quiet_if_current: bool = False, config: ModelConfig | None = N
     model was made from the same data, lexicon and configuration.
     """
     paths = default_data_paths()
+    items = load_labelled(paths)
     if quiet_if_current:
-        wanted = _recipe(data_hash(load_labelled(paths)), Lexicon.default().digest(),
-                         (config or ModelConfig()).to_dict())
+        wanted = _recipe(data_hash(items), Lexicon.default().digest(), (config or ModelConfig()).to_dict())
         if current_recipe() == json.loads(json.dumps(wanted)):  # as meta.json stores it (tuples → lists)
             return None
-    return train(paths, config=config, make_current=True)
+    return train(paths, config=config, make_current=True, items=items)

@@ -64,6 +64,16 @@ def with_filters(command: Callable[..., None]) -> Callable[..., None]:
     return wrapper
 
 
+def _print_frame(frame: pd.DataFrame, fmt: TableCsvJson, as_table: Callable[[pd.DataFrame], Table]) -> None:
+    """`frame` on stdout as JSON (a list of row objects), CSV, or the rich table `as_table` makes."""
+    if fmt is TableCsvJson.json:
+        typer.echo(json.dumps(to_records(frame), ensure_ascii=False, indent=2))
+    elif fmt is TableCsvJson.csv:
+        typer.echo(frame.to_csv(index=False), nl=False)
+    else:
+        console.print(as_table(frame))
+
+
 def _cell(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(value)
@@ -98,26 +108,25 @@ def freq_cmd(
 
         bar_chart(frame, chart)
         err_console.print(f"chart written to {chart}", highlight=False)
-    if fmt is TableCsvJson.json:
-        typer.echo(json.dumps(to_records(frame), ensure_ascii=False, indent=2))
-    elif fmt is TableCsvJson.csv:
-        typer.echo(frame.to_csv(index=False), nl=False)
-    else:
-        table = Table(title=f"{frame.attrs.get('total', 0)} agreement items")
+    _print_frame(frame, fmt, _freq_table)
+
+
+def _freq_table(frame: pd.DataFrame) -> Table:
+    table = Table(title=f"{frame.attrs.get('total', 0)} agreement items")
+    for column in frame.columns:
+        table.add_column(column, justify="right" if column in ("items", "share", "year") else "left")
+    for row in to_records(frame):
+        cells = []
         for column in frame.columns:
-            table.add_column(column, justify="right" if column in ("items", "share", "year") else "left")
-        for row in to_records(frame):
-            cells = []
-            for column in frame.columns:
-                value = row[column]
-                if column == "share":
-                    cells.append(f"{value * 100:.1f} %")
-                elif column == "axis":
-                    cells.append(f"{value} ({AXIS_SHORT_ES.get(value, value)})")
-                else:
-                    cells.append(_cell(value))
-            table.add_row(*cells)
-        console.print(table)
+            value = row[column]
+            if column == "share":
+                cells.append(f"{value * 100:.1f} %")
+            elif column == "axis":
+                cells.append(f"{value} ({AXIS_SHORT_ES.get(value, value)})")
+            else:
+                cells.append(_cell(value))
+        table.add_row(*cells)
+    return table
 
 
 @app.command("search")
@@ -182,18 +191,18 @@ def documents_cmd(
     """List the stored declarations: id, date, parties, mechanism, title and number of items."""
     with Store(db) as store:
         frame = store.documents()
-    if fmt is TableCsvJson.json:
-        typer.echo(json.dumps(to_records(frame), ensure_ascii=False, indent=2))
-    elif fmt is TableCsvJson.csv:
-        typer.echo(frame.to_csv(index=False), nl=False)
-    else:
-        table = Table(title=f"{len(frame)} documents")
-        for column in ("id", "date", "dyad", "mechanism", "title", "items"):
-            table.add_column(column, justify="right" if column == "items" else "left", overflow="fold",
-                             no_wrap=column in ("id", "date", "dyad", "items"))
-        for row in to_records(frame):
-            table.add_row(*[_cell(row[c]) for c in ("id", "date", "dyad", "mechanism", "title", "items")])
-        console.print(table)
+    _print_frame(frame, fmt, _documents_table)
+
+
+def _documents_table(frame: pd.DataFrame) -> Table:
+    columns = ("id", "date", "dyad", "mechanism", "title", "items")
+    table = Table(title=f"{len(frame)} documents")
+    for column in columns:
+        table.add_column(column, justify="right" if column == "items" else "left", overflow="fold",
+                         no_wrap=column in ("id", "date", "dyad", "items"))
+    for row in to_records(frame):
+        table.add_row(*[_cell(row[c]) for c in columns])
+    return table
 
 
 @app.command("remove")
