@@ -403,7 +403,8 @@ class AxisClassifier:
         surface = {}
         for stem, word in pairs:
             surface.setdefault(stem, word)
-        words = sorted({fold(w) for _, w in pairs}, key=len)
+        tokens = re.findall(r"\w+", text.lower())  # stop words included: character n-grams see them too
+        words = sorted({fold(w) for w in tokens}, key=len)
         weights: dict[str, float] = {}
         for index, value in zip(row.indices, row.data):
             contribution = value * self.coef_[j, index]
@@ -414,7 +415,7 @@ class AxisClassifier:
                 keys = [" ".join(surface.get(s, s) for s in term.split())]
             elif kind == "char":
                 core = re.sub(r"\W", "", term)  # char n-grams keep punctuation: " lud," is in "salud"
-                keys = [next((w for w in words if core in w), core)] if len(core) >= 3 else []
+                keys = [w for w in words if core in w][:1] if len(core) >= 3 else []
             elif kind == "lexicon" and term not in LEXICON_AXES:
                 keys = []
             elif kind == "lexicon":
@@ -425,7 +426,7 @@ class AxisClassifier:
                 weights[key] = weights.get(key, 0.0) + contribution / len(keys)
         # one entry per word, whichever feature found it ("energia" from character n-grams,
         # "energía" from the words), shown as written in the item
-        written = {fold(word): word for _, word in reversed(pairs)}
+        written = {fold(word): word for word in reversed(tokens)}
         merged: dict[str, float] = {}
         for key, weight in weights.items():
             shown = " ".join(written.get(part, part) for part in fold(key).split())
