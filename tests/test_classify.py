@@ -107,6 +107,25 @@ def test_real_spanish_figures_are_also_given_per_kind():
     assert "real-en:items" not in subset_scores(items[3:], predicted[3:])  # one kind: no split
 
 
+def test_written_items_are_not_copies_of_real_items(us_statements_dir):
+    """Written items train the model that is scored on the real ones: a written item
+    that paraphrases a real item would leak it into its own test fold."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from declaraciones_nlp.classify.data import default_data_paths
+    from declaraciones_nlp.classify.features import fold
+
+    items = load_labelled(default_data_paths())
+    real = [fold(it.text) for it in items if not it.written]
+    written = [it for it in items if it.written]
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(real)
+    similarity = vectorizer.transform([fold(it.text) for it in written]) @ vectorizer.transform(real).T
+    closest = similarity.max(axis=1).toarray().ravel()
+    too_close = [(round(float(s), 2), it.text[:80]) for s, it in zip(closest, written) if s >= 0.6]
+    assert len(real) >= 548 and len(written) >= 3000
+    assert not too_close, too_close
+
+
 def test_data_hash_depends_on_labels():
     a = [LabelledItem("Comercio e inversión", ("trade",))]
     b = [LabelledItem("Comercio e inversión", ("governance",))]
