@@ -415,7 +415,8 @@ class AxisClassifier:
                 keys = [" ".join(surface.get(s, s) for s in term.split())]
             elif kind == "char":
                 core = re.sub(r"\W", "", term)  # char n-grams keep punctuation: " lud," is in "salud"
-                keys = [w for w in words if core in w][:1] if len(core) >= 3 else []
+                word = next((w for w in words if core in w), None) if len(core) >= 3 else None
+                keys = [word] if word else []
             elif kind == "lexicon" and term not in LEXICON_AXES:
                 keys = []
             elif kind == "lexicon":
