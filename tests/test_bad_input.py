@@ -579,3 +579,8 @@ def test_upload_reads_cp1252(upload_client):
     assert response.status_code == 200, response.text[:500]
     hits = client.get("/api/items", params={"q": "mineria energia"}).json()
     assert len(hits) == 1 and "cooperación en minería y energía" in hits[0]["text"]
+
+
+def test_evaluate_refuses_zero_repeats():
+    data = config.labeled_dir() / "written_es_other.jsonl"
+    assert_refused(run("evaluate", "--data", data, "--compare", "--repeats", "0"), "--repeats", reason="at least 1")

@@ -126,6 +126,31 @@ def test_written_items_are_not_copies_of_real_items(us_statements_dir):
     assert not too_close, too_close
 
 
+def test_comparison_scores_every_model_on_the_same_folds_and_repeats_them(training_items, model_dir):
+    from declaraciones_nlp.classify.artefacts import model_card, read_meta
+    from declaraciones_nlp.classify.evaluate import _lexicon_predictor, _sklearn_predictor, compare, format_comparison
+
+    items = training_items[::4]
+    models = {"lexicon only": _lexicon_predictor, "shipped": _sklearn_predictor(ModelConfig(folds=3))}
+    once = compare(items, folds=3, models=models)
+    twice = compare(items, folds=3, models=models, repeats=2)
+    assert "repeats" not in once and once["best"] == "shipped"
+    for name in models:  # the first assignment is the single run's
+        assert twice["models"][name] == once["models"][name]
+        for subset, values in twice["repeats"][name].items():
+            assert len(values) == 2 and values[0] == once["models"][name][subset]["macro_f1"]
+    # the lexicon does not learn, so other folds cannot change its figures; the model's do change
+    assert all(a == b for a, b in twice["repeats"]["lexicon only"].values())
+    assert any(a != b for a, b in twice["repeats"]["shipped"].values())
+    table = format_comparison(twice)
+    assert "over 2 assignments of declarations to folds" in table
+    written = twice["repeats"]["shipped"]["written"]
+    spread = f"{sum(written) / 2:.3f} ({min(written):.3f}–{max(written):.3f})"
+    assert spread in table
+    card = model_card(read_meta(model_dir) | {"comparison": twice})
+    assert "Macro F1 over 2 assignments" in card and spread in card
+
+
 def test_data_hash_depends_on_labels():
     a = [LabelledItem("Comercio e inversión", ("trade",))]
     b = [LabelledItem("Comercio e inversión", ("governance",))]

@@ -24,6 +24,7 @@ import numpy as np
 from .. import config
 from ..errors import ModelError
 from ..schema import AXES, LABELS, SCHEMA_VERSION
+from .metrics import spread_rows
 from .model import AxisClassifier
 
 MODEL_FILE = "model.npz"
@@ -259,6 +260,17 @@ def model_card(meta: dict[str, Any]) -> str:
                 cells += [_fmt(block["macro_f1"]), _fmt(block["micro_f1"])] if block else ["–", "–"]
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         lines.append("")
+        rows = spread_rows(comparison)
+        if rows:
+            n = len(next(iter(comparison["repeats"].values()))[comparison["subsets"][0]])
+            lines += [
+                f"Macro F1 over {n} assignments of declarations to folds: mean (min–max).",
+                "",
+                "| model | " + " | ".join(comparison["subsets"]) + " |",
+                "|---|" + "---|" * len(comparison["subsets"]),
+            ]
+            lines += [f"| {name} | " + " | ".join(cells) + " |" for name, cells in rows]
+            lines.append("")
         best = comparison["models"].get(comparison.get("best", ""), {})
         for subset, block in best.items():
             lines += [f"### {comparison['best']} — {subset} ({block['n']} items)", ""] + metrics_table(block) + [""]

@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 from ..schema import AXES, LABELS, OTHER
 from .data import LabelledItem
 from .lexicon import Lexicon
-from .metrics import confusion, scores
+from .metrics import confusion, scores, spread_rows
 from .model import AxisClassifier, ModelConfig, assign_folds
 from .train import subset_names, subset_scores
 
@@ -122,28 +122,46 @@ def comparison_models(seed: int = 0) -> dict[str, Predictor]:
     }
 
 
+def _cross_predict(
+    items: Sequence[LabelledItem], predictor: Predictor, fold_of, folds: int, seed: int,
+) -> list[tuple[str, ...]]:
+    """Each item's labels as predicted by a model fitted on the other folds."""
+    predicted: list[tuple[str, ...]] = [()] * len(items)
+    for k in range(folds):
+        test_idx = [i for i in range(len(items)) if fold_of[i] == k]
+        if not test_idx:
+            continue
+        train = [items[i] for i in range(len(items)) if fold_of[i] != k]
+        for i, labels in zip(test_idx, predictor(train, [items[i] for i in test_idx], seed)):
+            predicted[i] = labels
+    return predicted
+
+
 def compare(
     items: Sequence[LabelledItem], folds: int = 5, seed: int = 0,
     models: dict[str, Predictor] | None = None, progress: Callable[[str], None] | None = None,
+    repeats: int = 1,
 ) -> dict[str, Any]:
-    """Nested cross-validation of every model on the same folds; see the module docstring."""
+    """Nested cross-validation of every model on the same folds; see the module docstring.
+
+    With `repeats` > 1 the whole comparison is run again on other assignments of
+    declarations to folds, and `result["repeats"]` holds each model's macro-F1 per
+    subset on every assignment (the first is the one detailed in `result["models"]`):
+    with a few hundred real items, the spread shows which differences are noise.
+    """
     models = models or comparison_models(seed)
-    fold_of = assign_folds([i.group for i in items], folds, seed + 1000)
-    result: dict[str, Any] = {"models": {}, "seconds": {}, "folds": folds, "seed": seed}
+    assignments = [assign_folds([i.group for i in items], folds, seed + 1000 + r) for r in range(repeats)]
+    result: dict[str, Any] = {"models": {}, "seconds": {}, "folds": folds, "seed": seed, "repeats": {}}
     for name, predictor in models.items():
         start = time.perf_counter()
-        predicted: list[tuple[str, ...]] = [()] * len(items)
-        for k in range(folds):
-            test_idx = [i for i in range(len(items)) if fold_of[i] == k]
-            if not test_idx:
-                continue
-            train = [items[i] for i in range(len(items)) if fold_of[i] != k]
-            for i, labels in zip(test_idx, predictor(train, [items[i] for i in test_idx], seed)):
-                predicted[i] = labels
-        result["models"][name] = subset_scores(items, predicted)
+        runs = [subset_scores(items, _cross_predict(items, predictor, fold_of, folds, seed)) for fold_of in assignments]
+        result["models"][name] = runs[0]
+        result["repeats"][name] = {subset: [run[subset]["macro_f1"] for run in runs] for subset in runs[0]}
         result["seconds"][name] = round(time.perf_counter() - start, 1)
         if progress:
             progress(name)
+    if repeats == 1:
+        del result["repeats"]
     result["subsets"] = subset_names(items)
     result["best"] = list(models)[-1]
     result["note"] = (
@@ -151,6 +169,8 @@ def compare(
         "other folds (real and written items) and scored on the fold's real Spanish, real English "
         "and written items separately (real Spanish also by kind: quoted declaration items, report prose)."
     )
+    if repeats > 1:
+        result["note"] += f" Repeated on {repeats} assignments of declarations to folds."
     return result
 
 
@@ -184,4 +204,11 @@ def format_comparison(result: dict[str, Any]) -> str:
             for s in subsets
         )
         lines.append(f"{name:<{width}}{cells}{result['seconds'][name]:7.1f}")
+    rows = spread_rows(result)
+    if rows:
+        n = len(next(iter(result["repeats"].values()))[subsets[0]])
+        cell = max(cell, 22)
+        lines += ["", f"macro F1 over {n} assignments of declarations to folds: mean (min–max)",
+                  f"{'model':<{width}}" + "".join(f"{s:>{cell}}" for s in subsets)]
+        lines += [f"{name:<{width}}" + "".join(f"{c:>{cell}}" for c in cells) for name, cells in rows]
     return "\n".join(lines)

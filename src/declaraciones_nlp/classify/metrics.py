@@ -47,3 +47,17 @@ def confusion(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> d
             else:
                 table[g]["(none)"] += 1
     return table
+
+
+def spread_rows(result: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """Per model, "mean (min–max)" of macro-F1 over the repeated fold assignments, per subset."""
+    rows = []
+    for name, per_subset in result.get("repeats", {}).items():
+        cells = []
+        for subset in result["subsets"]:
+            values = per_subset.get(subset)
+            cells.append(
+                f"{sum(values) / len(values):.3f} ({min(values):.3f}–{max(values):.3f})" if values else "-"
+            )
+        rows.append((name, cells))
+    return rows

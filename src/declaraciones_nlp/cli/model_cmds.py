@@ -131,6 +131,10 @@ def evaluate(
     ),
     folds: int = typer.Option(5, "--folds", help="Outer folds for --compare."),
     seed: int = typer.Option(0, "--seed", help="Seed of the folds and models for --compare."),
+    repeats: int = typer.Option(
+        1, "--repeats", help="Run --compare on this many assignments of declarations to folds and "
+        "report each model's mean and range of macro-F1 (takes this many times as long).",
+    ),
 ) -> None:
     """Per-axis precision/recall/F1, macro/micro F1 and confusion between axes."""
     from ..classify import load_model
@@ -140,6 +144,8 @@ def evaluate(
 
     if format not in ("table", "json"):
         raise InputError("--format", f"unknown format {format!r} (table or json)")
+    if repeats < 1:
+        raise InputError("--repeats", f"must be at least 1, not {repeats}")
     paths = data or default_data_paths()
     items = load_labelled(paths)
     result: dict = {}
@@ -149,7 +155,7 @@ def evaluate(
         result["model"] = evaluate_model(model, items)
     if compare:
         result["comparison"] = run_compare(
-            items, folds=folds, seed=seed,
+            items, folds=folds, seed=seed, repeats=repeats,
             progress=None if format == "json" else lambda name: err_console.print(f"  done: {name}", highlight=False),
         )
         if "model" in result:
