@@ -260,9 +260,8 @@ def model_card(meta: dict[str, Any]) -> str:
                 cells += [_fmt(block["macro_f1"]), _fmt(block["micro_f1"])] if block else ["–", "–"]
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         lines.append("")
-        rows = spread_rows(comparison)
+        n, rows = spread_rows(comparison)
         if rows:
-            n = len(next(iter(comparison["repeats"].values()))[comparison["subsets"][0]])
             lines += [
                 f"Macro F1 over {n} assignments of declarations to folds: mean (min–max).",
                 "",

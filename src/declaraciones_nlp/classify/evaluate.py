@@ -151,17 +151,18 @@ def compare(
     """
     models = models or comparison_models(seed)
     assignments = [assign_folds([i.group for i in items], folds, seed + 1000 + r) for r in range(repeats)]
-    result: dict[str, Any] = {"models": {}, "seconds": {}, "folds": folds, "seed": seed, "repeats": {}}
+    result: dict[str, Any] = {"models": {}, "seconds": {}, "folds": folds, "seed": seed}
+    spread: dict[str, dict[str, list[float]]] = {}
     for name, predictor in models.items():
         start = time.perf_counter()
         runs = [subset_scores(items, _cross_predict(items, predictor, fold_of, folds, seed)) for fold_of in assignments]
         result["models"][name] = runs[0]
-        result["repeats"][name] = {subset: [run[subset]["macro_f1"] for run in runs] for subset in runs[0]}
+        spread[name] = {subset: [run[subset]["macro_f1"] for run in runs] for subset in runs[0]}
         result["seconds"][name] = round(time.perf_counter() - start, 1)
         if progress:
             progress(name)
-    if repeats == 1:
-        del result["repeats"]
+    if repeats > 1:
+        result["repeats"] = spread
     result["subsets"] = subset_names(items)
     result["best"] = list(models)[-1]
     result["note"] = (
@@ -204,9 +205,8 @@ def format_comparison(result: dict[str, Any]) -> str:
             for s in subsets
         )
         lines.append(f"{name:<{width}}{cells}{result['seconds'][name]:7.1f}")
-    rows = spread_rows(result)
+    n, rows = spread_rows(result)
     if rows:
-        n = len(next(iter(result["repeats"].values()))[subsets[0]])
         cell = max(cell, 22)
         lines += ["", f"macro F1 over {n} assignments of declarations to folds: mean (min–max)",
                   f"{'model':<{width}}" + "".join(f"{s:>{cell}}" for s in subsets)]

@@ -49,15 +49,18 @@ def confusion(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> d
     return table
 
 
-def spread_rows(result: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """Per model, "mean (min–max)" of macro-F1 over the repeated fold assignments, per subset."""
+def spread_rows(result: dict[str, Any]) -> tuple[int, list[tuple[str, list[str]]]]:
+    """(number of fold assignments, per model the "mean (min–max)" of macro-F1 over them,
+    per subset) for a comparison run with `repeats`; (1, []) for a single run."""
     rows = []
+    n = 1
     for name, per_subset in result.get("repeats", {}).items():
         cells = []
         for subset in result["subsets"]:
             values = per_subset.get(subset)
+            n = max(n, len(values or ()))
             cells.append(
                 f"{sum(values) / len(values):.3f} ({min(values):.3f}–{max(values):.3f})" if values else "-"
             )
         rows.append((name, cells))
-    return rows
+    return n, rows
