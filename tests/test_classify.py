@@ -455,6 +455,12 @@ def test_semantic_features_without_their_package_are_one_clear_error(monkeypatch
         SentenceEmbedder()(["Comercio"])
 
 
+def test_cli_errors_keep_square_brackets(tmp_path):
+    missing = tmp_path / "revisión[draft].jsonl"  # rich would read "[draft]" as markup and drop it
+    result = CliRunner().invoke(app, ["train", "--data", str(missing), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1 and f"{missing}: no such file" in result.output, result.output
+
+
 @pytest.mark.parametrize("value, semantic", [("1", True), ("yes", True), ("0", False), ("", False)])
 def test_declaraciones_semantic_makes_sentence_embeddings_the_projects_default(monkeypatch, value, semantic):
     from declaraciones_nlp.classify.train import default_config

@@ -13,8 +13,9 @@ from rich.console import Console
 
 from ..errors import DeclaracionesError
 
-console = Console()
-err_console = Console(stderr=True)
+# no markup by default: file names, titles and messages may hold "[...]"; the few styled lines say markup=True
+console = Console(markup=False)
+err_console = Console(stderr=True, markup=False)
 
 # Typer >= 0.16 vendors click: take its exception classes from Typer's own BadParameter.
 _ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
@@ -32,14 +33,14 @@ class _OneLineErrors(typer.core.TyperGroup):
         except _UsageError as exc:
             if exc.format_message():  # empty when the help was shown for a bare command
                 hint = f" (in `{exc.ctx.command_path}`)" if exc.ctx is not None else ""
-                err_console.print(f"[bold red]error:[/] {escape(exc.format_message())}{hint}",
+                err_console.print(f"[bold red]error:[/] {escape(exc.format_message())}{hint}", markup=True,
                                   highlight=False, soft_wrap=True)
             sys.exit(exc.exit_code)
         except _ClickException as exc:
-            err_console.print(f"[bold red]error:[/] {escape(exc.format_message())}", highlight=False, soft_wrap=True)
+            err_console.print(f"[bold red]error:[/] {escape(exc.format_message())}", markup=True, highlight=False, soft_wrap=True)
             sys.exit(exc.exit_code)
         except typer.Abort:
-            err_console.print("[bold red]error:[/] aborted", highlight=False)
+            err_console.print("[bold red]error:[/] aborted", markup=True, highlight=False)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -80,7 +81,7 @@ class TableJsonl(str, Enum):
 
 def fail(message: str, code: int = 1) -> None:
     """Print one line on stderr and exit."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from .. import config, pipeline
@@ -28,7 +29,8 @@ def print_summary(summary: pipeline.IngestSummary) -> None:
         f"{len(summary.refused)} refused, in {summary.seconds:.1f} s."
     )
     for path, reason in summary.refused:
-        err_console.print(f"[red]refused[/] {reason if path in reason else f'{path}: {reason}'}", highlight=False, soft_wrap=True)
+        message = reason if path in reason else f"{path}: {reason}"
+        err_console.print(f"[red]refused[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -92,7 +92,7 @@ def propose(
         _write(render(result, chains), out)
     if out is not None or fmt is ReportFormat.json:
         for warning in result["warnings"]:
-            err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+            err_console.print(f"[yellow]warning:[/] {escape(warning)}", markup=True, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -121,5 +121,5 @@ def recurrences(
         text = chain["text"] if len(chain["text"]) <= 160 else chain["text"][:157] + "..."
         table.add_row(chain["dyad"], str(chain["editions"]),
                       ", ".join(str(it["date"] or "n.d.") for it in chain["items"]),
-                      f"{chain['similarity']:.2f}", ", ".join(chain["labels"]), escape(text))
+                      f"{chain['similarity']:.2f}", ", ".join(chain["labels"]), text)
     console.print(table, highlight=False)
