@@ -249,13 +249,16 @@ class SentenceEmbedder:
             return
         merged |= {self._key(t): v for t, v in zip(texts, vectors)}
         self._disk[path] = merged
+        partial = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
+                partial = Path(handle.name)
                 np.savez(handle, keys=np.array(list(merged)), vectors=np.vstack(list(merged.values())))
-            os.replace(handle.name, path)
-        except OSError:  # a read-only models/ only costs speed
-            pass
+            os.replace(partial, path)
+        except OSError:  # a read-only or full models/ only costs speed
+            if partial is not None:
+                partial.unlink(missing_ok=True)
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         """(len(texts), 384) unit vectors, one per text."""
