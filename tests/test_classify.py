@@ -461,6 +461,18 @@ def test_sentence_embeddings_are_computed_once_and_kept_on_disk(tmp_path, monkey
     assert list(SentenceEmbedder._read(stored)) == [SentenceEmbedder._key(texts[0])]
 
 
+def test_a_cache_that_cannot_be_written_costs_only_speed(tmp_path, monkeypatch):
+    from declaraciones_nlp.classify import features
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setenv("DECLARACIONES_EMBEDDINGS", str(tmp_path))
+    monkeypatch.setattr(features.np, "savez", disk_full)
+    vectors = features.SentenceEmbedder()(["Intercambio de información financiera."])
+    assert vectors.shape == (1, 384) and list(tmp_path.iterdir()) == []  # no half-written file left
+
+
 def test_semantic_features_without_their_package_are_one_clear_error(tmp_path, monkeypatch):
     import sys
 
