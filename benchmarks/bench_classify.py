@@ -12,6 +12,7 @@ import time
 
 from declaraciones_nlp.classify.data import LabelledItem, default_data_paths, load_labelled
 from declaraciones_nlp.classify.model import AxisClassifier, ModelConfig
+from declaraciones_nlp.classify.train import default_config
 from declaraciones_nlp.errors import InputError
 from declaraciones_nlp.schema import AXES
 
@@ -67,7 +68,7 @@ def _semantic_rows(items: list[LabelledItem], n: int = 300) -> list[dict]:
     sample = random.Random(SEED).sample(items, 2 * n)
     train, test = sample[:n], sample[n:]
     start = time.perf_counter()
-    model = AxisClassifier(ModelConfig(features=ModelConfig().features + ("semantic",), seed=SEED)).fit(train)
+    model = AxisClassifier(default_config(SEED, semantic=True)).fit(train)
     train_s = time.perf_counter() - start
     start = time.perf_counter()
     model.predict([i.text for i in test], [i.lang for i in test], explain=False)

@@ -20,7 +20,7 @@ from .data import LabelledItem
 from .lexicon import Lexicon
 from .metrics import confusion, scores, spread_rows
 from .model import AxisClassifier, ModelConfig, assign_folds
-from .train import subset_names, subset_scores
+from .train import default_config, subset_names, subset_scores
 
 Predictor = Callable[[Sequence[LabelledItem], Sequence[LabelledItem], int], list[tuple[str, ...]]]
 
@@ -125,7 +125,7 @@ def comparison_models(seed: int = 0, semantic: bool | None = None) -> dict[str, 
         "stems + char 2-5 + lexicon, LR, lexicon-stacked calibration (v4 design)": _sklearn_predictor(
             ModelConfig(fragments=False, seed=seed)),
         **({"(d) best + sentence embeddings (opt-in: train --semantic)": _sklearn_predictor(
-            ModelConfig(features=ModelConfig().features + ("semantic",), seed=seed))} if semantic else {}),
+            default_config(seed, semantic=True))} if semantic else {}),
         "best: v4 design + best list-fragment score in the calibration": _sklearn_predictor(ModelConfig(seed=seed)),
     }
 

@@ -33,14 +33,13 @@ class _OneLineErrors(typer.core.TyperGroup):
         except _UsageError as exc:
             if exc.format_message():  # empty when the help was shown for a bare command
                 hint = f" (in `{exc.ctx.command_path}`)" if exc.ctx is not None else ""
-                err_console.print(f"[bold red]error:[/] {escape(exc.format_message())}{hint}", markup=True,
-                                  highlight=False, soft_wrap=True)
+                print_error(f"{exc.format_message()}{hint}")
             sys.exit(exc.exit_code)
         except _ClickException as exc:
-            err_console.print(f"[bold red]error:[/] {escape(exc.format_message())}", markup=True, highlight=False, soft_wrap=True)
+            print_error(exc.format_message())
             sys.exit(exc.exit_code)
         except typer.Abort:
-            err_console.print("[bold red]error:[/] aborted", markup=True, highlight=False)
+            print_error("aborted")
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -79,9 +78,14 @@ class TableJsonl(str, Enum):
     jsonl = "jsonl"
 
 
+def print_error(message: str) -> None:
+    """`error: message` on stderr, the message as written (no markup)."""
+    err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+
+
 def fail(message: str, code: int = 1) -> None:
     """Print one line on stderr and exit."""
-    err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+    print_error(message)
     raise typer.Exit(code)
 
 
