@@ -11,8 +11,12 @@ from typing import Callable
 
 from .artefacts import load_model
 from .model import AxisClassifier, ModelConfig, Prediction, classify_items
+from .versions import compare_versions
 
-__all__ = ["AxisClassifier", "ModelConfig", "Prediction", "classify_items", "ensure_default_model", "load_model"]
+__all__ = [
+    "AxisClassifier", "ModelConfig", "Prediction", "classify_items", "compare_versions", "ensure_default_model",
+    "load_model",
+]
 
 
 def ensure_default_model(log: Callable[[str], None] | None = None) -> AxisClassifier:

@@ -14,6 +14,7 @@ from .data import LabelledItem, data_hash, default_data_paths, load_labelled
 from .lexicon import Lexicon
 from .metrics import scores
 from .model import AxisClassifier, ModelConfig
+from .versions import oof_records
 
 SUBSETS: tuple[str, ...] = ("real-es", "real-en", "written")
 
@@ -87,6 +88,7 @@ def train(
         "data": data_summary(items, paths),
         "lexicon": {"hash": model.lexicon_.digest(), "entries": len(model.lexicon_.entries)},
         "metrics": subset_scores(items, model.oof_labels_),
+        "oof": oof_records(items, model.oof_labels_),
     })
     if make_current:
         set_current(out_dir)
