@@ -14,7 +14,6 @@ from .data import LabelledItem, data_hash, default_data_paths, load_labelled
 from .lexicon import Lexicon
 from .metrics import scores
 from .model import AxisClassifier, ModelConfig
-from .versions import oof_records
 
 SUBSETS: tuple[str, ...] = ("real-es", "real-en", "written")
 
@@ -47,9 +46,19 @@ def subset_names(items: Sequence[LabelledItem]) -> list[str]:
     return names
 
 
-def _in_subset(item: LabelledItem, name: str) -> bool:
+def in_subset(item: LabelledItem, name: str) -> bool:
     subset, _, kind = name.partition(":")
     return item.subset == subset and (not kind or item.kind == kind)
+
+
+def oof_records(items: Sequence[LabelledItem], predicted: Sequence[Sequence[str]]) -> list[dict[str, Any]]:
+    """What `meta.json` keeps of the real items' out-of-fold labels, for comparing versions
+    (`versions.compare_versions`): no text, only its SHA-1."""
+    return [
+        {"sha1": item.sha1, "subset": item.subset, "kind": item.kind, "gold": list(item.labels), "pred": list(pred)}
+        for item, pred in zip(items, predicted)
+        if not item.written
+    ]
 
 
 def subset_scores(items: Sequence[LabelledItem], predicted: Sequence[Sequence[str]]) -> dict[str, Any]:
@@ -57,7 +66,7 @@ def subset_scores(items: Sequence[LabelledItem], predicted: Sequence[Sequence[st
     and on the kinds of real items (see `subset_names`)."""
     out = {}
     for name in subset_names(items):
-        idx = [i for i, item in enumerate(items) if _in_subset(item, name)]
+        idx = [i for i, item in enumerate(items) if in_subset(item, name)]
         out[name] = scores([items[i].labels for i in idx], [predicted[i] for i in idx])
     return out
 

@@ -12,6 +12,7 @@ interval excludes zero is called better or worse.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -19,19 +20,10 @@ import pandas as pd
 
 from ..schema import LABELS
 from .artefacts import read_meta
+from .train import in_subset, subset_names
 
-REAL_SUBSETS: tuple[str, ...] = ("real-es", "real-en")
 OLD_MODEL = "recorded figures only"
 COLUMNS = ["subset", "n", "previous", "new", "change", "low", "high", "verdict"]
-
-
-def oof_records(items: Sequence[Any], predicted: Sequence[Sequence[str]]) -> list[dict[str, Any]]:
-    """What `meta.json` keeps of the real items' out-of-fold labels (no text, only its SHA-1)."""
-    return [
-        {"sha1": item.sha1, "subset": item.subset, "kind": item.kind, "gold": list(item.labels), "pred": list(pred)}
-        for item, pred in zip(items, predicted)
-        if not item.written
-    ]
 
 
 def _indicator(label_sets: Sequence[Sequence[str]]) -> np.ndarray:
@@ -93,31 +85,16 @@ def compare_versions(
     if new_oof is None or old_oof is None:
         return _by_recorded_figures(before, after)
     old_pred = {(r["sha1"], r["subset"]): r["pred"] for r in old_oof}
+    shared = [SimpleNamespace(**r) for r in new_oof if (r["sha1"], r["subset"]) in old_pred]
     rows = []
-    for subset in _subset_names(new_oof):
-        shared = [r for r in new_oof if _in_subset(r, subset) and (r["sha1"], r["subset"]) in old_pred]
-        if not shared:
-            continue
+    for subset in subset_names(shared):
+        subset_items = [r for r in shared if in_subset(r, subset)]
         prev, now, low, high = paired_change(
-            [r["gold"] for r in shared], [old_pred[(r["sha1"], r["subset"])] for r in shared],
-            [r["pred"] for r in shared], rounds=rounds, seed=seed,
+            [r.gold for r in subset_items], [old_pred[(r.sha1, r.subset)] for r in subset_items],
+            [r.pred for r in subset_items], rounds=rounds, seed=seed,
         )
-        rows.append([subset, len(shared), prev, now, now - prev, low, high, _verdict(low, high)])
+        rows.append([subset, len(subset_items), prev, now, now - prev, low, high, _verdict(low, high)])
     return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def _subset_names(records: Sequence[Mapping[str, Any]]) -> list[str]:
-    names = [s for s in REAL_SUBSETS if any(r["subset"] == s for r in records)]
-    for subset in list(names):
-        kinds = sorted({r["kind"] for r in records if r["subset"] == subset and r.get("kind")})
-        if len(kinds) > 1:
-            names += [f"{subset}:{kind}" for kind in kinds]
-    return names
-
-
-def _in_subset(record: Mapping[str, Any], name: str) -> bool:
-    subset, _, kind = name.partition(":")
-    return record["subset"] == subset and (not kind or record.get("kind") == kind)
 
 
 def _by_recorded_figures(before: Mapping[str, Any], after: Mapping[str, Any]) -> pd.DataFrame:
