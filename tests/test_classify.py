@@ -16,7 +16,7 @@ from declaraciones_nlp.classify.model import AxisClassifier, ModelConfig, classi
 from declaraciones_nlp.classify.train import subset_scores
 from declaraciones_nlp.cli import app
 from declaraciones_nlp.errors import InputError, ModelError
-from declaraciones_nlp.schema import AXES, AgreementItem
+from declaraciones_nlp.schema import AXES, LABELS, AgreementItem
 
 REPO = Path(__file__).resolve().parents[1]
 LABELED = REPO / "corpus" / "labeled"
@@ -144,11 +144,53 @@ def test_comparison_scores_every_model_on_the_same_folds_and_repeats_them(traini
     assert any(a != b for a, b in twice["repeats"]["shipped"].values())
     table = format_comparison(twice)
     assert "over 2 assignments of declarations to folds" in table
-    written = twice["repeats"]["shipped"]["written"]
-    spread = f"{sum(written) / 2:.3f} ({min(written):.3f}–{max(written):.3f})"
+    assert max(len(line) for line in table.splitlines()) <= 80
+    real_es = twice["repeats"]["shipped"]["real-es"]
+    spread = f"{sum(real_es) / 2:.3f} ({min(real_es):.3f}–{max(real_es):.3f})"
     assert spread in table
     card = model_card(read_meta(model_dir) | {"comparison": twice})
     assert "Macro F1 over 2 assignments" in card and spread in card
+
+
+def test_comparison_measures_how_well_the_scores_behave_like_probabilities(training_items, model_dir):
+    from declaraciones_nlp.classify.artefacts import model_card, read_meta
+    from declaraciones_nlp.classify.evaluate import (
+        SEMANTIC_ROW, _lexicon_predictor, _sklearn_predictor, compare, format_calibration,
+    )
+
+    items = training_items[::4]
+    models = {"lexicon only": _lexicon_predictor, SEMANTIC_ROW: _sklearn_predictor(ModelConfig(folds=3)),
+              "shipped": _sklearn_predictor(ModelConfig(folds=3))}
+    result = compare(items, folds=3, models=models)
+    assert set(result["calibration"]) == {SEMANTIC_ROW, "shipped"}  # the lexicon gives no scores
+    real = result["calibration"]["shipped"]["real"]
+    assert real["n"] == sum(not i.written for i in items)
+    assert sum(b["n"] for b in real["bins"]) == real["n"] * len(LABELS)
+    assert all(b["low"] <= b["mean_score"] <= b["high"] and 0 <= b["observed"] <= 1 for b in real["bins"])
+    assert 0 < real["brier"] < 0.25 and 0 <= real["ece"] < 0.5
+    text = format_calibration(result)
+    assert f"real-es Brier {result['calibration']['shipped']['real-es']['brier']:.3f}" in text
+    card = model_card(read_meta(model_dir) | {"comparison": result})
+    assert "### Calibration of the scores" in card and "| 0.0–0.1 |" in card
+    assert result["detailed"] == ["shipped", SEMANTIC_ROW]
+    assert f"### {SEMANTIC_ROW} — real-es" in card  # the opt-in model's per-axis figures too
+
+
+def test_calibration_of_known_scores():
+    from declaraciones_nlp.classify.metrics import calibration
+
+    # four items scored 0.25 on security, one of them security: that bin is calibrated
+    gold = [("security",), ("trade",), ("trade",), ("trade",)]
+    probs = [[0.25, 0, 1, 0, 0, 0], [0.25, 0, 1, 0, 0, 0], [0.25, 0, 1, 0, 0, 0], [0.25, 0, 0, 0, 0, 0]]
+    result = calibration(gold, probs)
+    assert result["n"] == 4
+    # squared errors: 0.75² and three 0.25² on security, two misses of 1 on trade
+    assert result["brier"] == pytest.approx((0.5625 + 3 * 0.0625 + 2) / 24)
+    by_bin = {b["low"]: b for b in result["bins"]}
+    assert by_bin[0.2]["n"] == 4 and by_bin[0.2]["observed"] == 0.25
+    # the 0.25 bin is exact; 17 pairs scored 0 with one positive, 3 scored 1 with one negative
+    assert by_bin[0.0]["n"] == 17 and by_bin[0.9]["observed"] == pytest.approx(2 / 3)
+    assert result["ece"] == pytest.approx(17 / 24 * 1 / 17 + 3 / 24 * 1 / 3)
 
 
 def test_data_hash_depends_on_labels():

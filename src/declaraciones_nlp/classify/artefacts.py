@@ -209,6 +209,32 @@ def metrics_table(block: dict[str, Any]) -> list[str]:
     return lines
 
 
+def calibration_lines(comparison: dict[str, Any]) -> list[str]:
+    """Markdown: Brier score and ECE per model, and the shipped model's reliability table."""
+    calib = comparison.get("calibration") or {}
+    if not calib:
+        return []
+    subsets = [s for s in next(iter(calib.values())) if s != "real"]
+    lines = [
+        "### Calibration of the scores",
+        "Out-of-fold scores of the same nested run, every item × label: the Brier score and the "
+        "expected calibration error (ECE, mean gap between score and observed share over ten score bins). Lower is better.",
+        "",
+        "| model | " + " | ".join(f"{s} Brier | {s} ECE" for s in subsets) + " |",
+        "|---|" + "---|---|" * len(subsets),
+    ]
+    for name, blocks in calib.items():
+        cells = [f"{_fmt(blocks[s]['brier'])} | {_fmt(blocks[s]['ece'])}" if s in blocks else "– | –" for s in subsets]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    real = calib.get(comparison.get("best", ""), {}).get("real")
+    if real:
+        lines += ["", f"Reliability of the shipped model on the real items ({real['n']} items × {len(LABELS)} labels):", "",
+                  "| score | pairs | mean score | observed share |", "|---|---|---|---|"]
+        lines += [f"| {b['low']:.1f}–{b['high']:.1f} | {b['n']} | {b['mean_score']:.2f} | {b['observed']:.2f} |"
+                  for b in real["bins"]]
+    return lines + [""]
+
+
 def model_card(meta: dict[str, Any]) -> str:
     data = meta.get("data", {})
     lines = [
@@ -274,9 +300,10 @@ def model_card(meta: dict[str, Any]) -> str:
             ]
             lines += [f"| {name} | " + " | ".join(cells) + " |" for name, cells in rows]
             lines.append("")
-        best = comparison["models"].get(comparison.get("best", ""), {})
-        for subset, block in best.items():
-            lines += [f"### {comparison['best']} — {subset} ({block['n']} items)", ""] + metrics_table(block) + [""]
+        lines += calibration_lines(comparison)
+        for name in comparison.get("detailed", [comparison.get("best", "")]):
+            for subset, block in comparison["models"].get(name, {}).items():
+                lines += [f"### {name} — {subset} ({block['n']} items)", ""] + metrics_table(block) + [""]
     lines += [
         "## Intended use and limits",
         "- Labels agreement items of bilateral joint declarations for counting and proposals; "

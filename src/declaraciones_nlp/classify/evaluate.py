@@ -15,14 +15,18 @@ import random
 import time
 from typing import Any, Callable, Sequence
 
+import numpy as np
+
 from ..schema import AXES, LABELS, OTHER
 from .data import LabelledItem
 from .lexicon import Lexicon
-from .metrics import confusion, scores, spread_rows
-from .model import AxisClassifier, ModelConfig, assign_folds
+from .metrics import calibration, confusion, scores, spread_rows
+from .model import AxisClassifier, ModelConfig, Prediction, assign_folds
 from .train import default_config, subset_names, subset_scores
 
-Predictor = Callable[[Sequence[LabelledItem], Sequence[LabelledItem], int], list[tuple[str, ...]]]
+# a predictor gives each test item its labels, or its `Prediction` (labels and scores)
+Predictor = Callable[[Sequence[LabelledItem], Sequence[LabelledItem], int], list[tuple[str, ...]] | list[Prediction]]
+SEMANTIC_ROW = "(d) best + sentence embeddings (opt-in: train --semantic)"
 
 
 def evaluate_model(model: AxisClassifier, items: Sequence[LabelledItem]) -> dict[str, Any]:
@@ -54,8 +58,7 @@ def lexicon_predict(items: Sequence[LabelledItem], lexicon: Lexicon | None = Non
 def _sklearn_predictor(config: ModelConfig) -> Predictor:
     def predict(train, test, seed):
         model = AxisClassifier(ModelConfig(**{**config.to_dict(), "seed": seed})).fit(train)
-        preds = model.predict([i.text for i in test], [i.lang for i in test], [i.section for i in test], explain=False)
-        return [p.labels for p in preds]
+        return model.predict([i.text for i in test], [i.lang for i in test], [i.section for i in test], explain=False)
 
     return predict
 
@@ -124,25 +127,42 @@ def comparison_models(seed: int = 0, semantic: bool | None = None) -> dict[str, 
             ModelConfig(features=("word", "char", "lexicon", "heading"), stack=False, threshold_real_weight=3.0, seed=seed)),
         "stems + char 2-5 + lexicon, LR, lexicon-stacked calibration (v4 design)": _sklearn_predictor(
             ModelConfig(fragments=False, seed=seed)),
-        **({"(d) best + sentence embeddings (opt-in: train --semantic)": _sklearn_predictor(
-            default_config(seed, semantic=True))} if semantic else {}),
+        **({SEMANTIC_ROW: _sklearn_predictor(default_config(seed, semantic=True))} if semantic else {}),
         "best: v4 design + best list-fragment score in the calibration": _sklearn_predictor(ModelConfig(seed=seed)),
     }
 
 
 def _cross_predict(
     items: Sequence[LabelledItem], predictor: Predictor, fold_of, folds: int, seed: int,
-) -> list[tuple[str, ...]]:
-    """Each item's labels as predicted by a model fitted on the other folds."""
+) -> tuple[list[tuple[str, ...]], np.ndarray | None]:
+    """Each item's labels as predicted by a model fitted on the other folds, and its
+    probabilities (columns in `LABELS` order) when the predictor gives them."""
     predicted: list[tuple[str, ...]] = [()] * len(items)
+    probs = np.zeros((len(items), len(LABELS)))
+    scored = True
     for k in range(folds):
         test_idx = [i for i in range(len(items)) if fold_of[i] == k]
         if not test_idx:
             continue
         train = [items[i] for i in range(len(items)) if fold_of[i] != k]
-        for i, labels in zip(test_idx, predictor(train, [items[i] for i in test_idx], seed)):
-            predicted[i] = labels
-    return predicted
+        for i, out in zip(test_idx, predictor(train, [items[i] for i in test_idx], seed)):
+            if isinstance(out, Prediction):
+                predicted[i] = out.labels
+                probs[i] = [out.scores[a] for a in AXES] + [out.other_score]
+            else:
+                predicted[i], scored = tuple(out), False
+    return predicted, probs if scored else None
+
+
+def _calibration_by_subset(items: Sequence[LabelledItem], probs: np.ndarray) -> dict[str, Any]:
+    """Calibration of out-of-fold scores on real Spanish, real English and all real items."""
+    out = {}
+    for name, keep in (("real-es", lambda i: i.subset == "real-es"), ("real-en", lambda i: i.subset == "real-en"),
+                       ("real", lambda i: not i.written)):
+        idx = [k for k, item in enumerate(items) if keep(item)]
+        if idx:
+            out[name] = calibration([items[k].labels for k in idx], probs[idx])
+    return out
 
 
 def compare(
@@ -159,11 +179,16 @@ def compare(
     """
     models = models or comparison_models(seed)
     assignments = [assign_folds([i.group for i in items], folds, seed + 1000 + r) for r in range(repeats)]
-    result: dict[str, Any] = {"models": {}, "seconds": {}, "folds": folds, "seed": seed}
+    result: dict[str, Any] = {"models": {}, "seconds": {}, "folds": folds, "seed": seed, "calibration": {}}
     spread: dict[str, dict[str, list[float]]] = {}
     for name, predictor in models.items():
         start = time.perf_counter()
-        runs = [subset_scores(items, _cross_predict(items, predictor, fold_of, folds, seed)) for fold_of in assignments]
+        runs = []
+        for r, fold_of in enumerate(assignments):
+            labels, probs = _cross_predict(items, predictor, fold_of, folds, seed)
+            runs.append(subset_scores(items, labels))
+            if r == 0 and probs is not None:
+                result["calibration"][name] = _calibration_by_subset(items, probs)
         result["models"][name] = runs[0]
         spread[name] = {subset: [run[subset]["macro_f1"] for run in runs] for subset in runs[0]}
         result["seconds"][name] = round(time.perf_counter() - start, 1)
@@ -173,6 +198,7 @@ def compare(
         result["repeats"] = spread
     result["subsets"] = subset_names(items)
     result["best"] = list(models)[-1]
+    result["detailed"] = [result["best"]] + [n for n in models if n == SEMANTIC_ROW]
     result["note"] = (
         f"{folds} outer folds grouped by declaration (seed {seed}); every model is trained on the "
         "other folds (real and written items) and scored on the fold's real Spanish, real English "
@@ -200,23 +226,51 @@ def format_confusion(table: dict[str, dict[str, int]]) -> str:
     return "\n".join(lines)
 
 
+_NAME = 24  # a longer model name gets a line of its own, so the tables fit 80 columns
+
+
+def _rows(name: str, cells: str) -> list[str]:
+    if len(name) < _NAME:
+        return [f"{name:<{_NAME}}{cells}"]
+    return [name, f"{'':<{_NAME}}{cells}"]
+
+
+def _short(subset: str) -> str:
+    return subset.replace("real-", "") if ":" in subset else subset
+
+
 def format_comparison(result: dict[str, Any]) -> str:
+    """Macro-F1 per model and subset (micro-F1 is in the JSON and the model card), then,
+    with repeats, the mean and range over fold assignments on real Spanish and English."""
     subsets = result["subsets"]
-    width = max(len(n) for n in result["models"]) + 2
-    cell = max(15, *(len(s) + 7 for s in subsets))
-    head = f"{'model':<{width}}" + "".join(f"{s + ' macro':>{cell}}{s + ' micro':>{cell}}" for s in subsets) + f"{'s':>7}"
-    lines = [head]
+    lines = ["macro F1", f"{'':<{_NAME}}" + "".join(f"{_short(s):>9}" for s in subsets) + f"{'s':>7}"]
     for name, blocks in result["models"].items():
-        cells = "".join(
-            f"{blocks[s]['macro_f1']:{cell}.3f}{blocks[s]['micro_f1']:{cell}.3f}" if s in blocks
-            else f"{'-':>{cell}}{'-':>{cell}}"
-            for s in subsets
-        )
-        lines.append(f"{name:<{width}}{cells}{result['seconds'][name]:7.1f}")
+        cells = "".join(f"{blocks[s]['macro_f1']:9.3f}" if s in blocks else f"{'-':>9}" for s in subsets)
+        lines += _rows(name, f"{cells}{result['seconds'][name]:7.1f}")
     n, rows = spread_rows(result)
     if rows:
-        cell = max(cell, 22)
+        shown = [k for k, s in enumerate(subsets) if s in ("real-es", "real-en")]
         lines += ["", f"macro F1 over {n} assignments of declarations to folds: mean (min–max)",
-                  f"{'model':<{width}}" + "".join(f"{s:>{cell}}" for s in subsets)]
-        lines += [f"{name:<{width}}" + "".join(f"{c:>{cell}}" for c in cells) for name, cells in rows]
+                  f"{'':<{_NAME}}" + "".join(f"{subsets[k]:>22}" for k in shown)]
+        for name, cells in rows:
+            lines += _rows(name, "".join(f"{cells[k]:>22}" for k in shown))
+    return "\n".join(lines)
+
+
+def format_calibration(result: dict[str, Any]) -> str:
+    """Brier score and ECE per model and real subset, and the reliability table of the
+    shipped model on all real items."""
+    calib = result.get("calibration") or {}
+    if not calib:
+        return ""
+    lines = ["calibration of the scores, out of fold, every item × label (lower is better)"]
+    for name, subsets in calib.items():
+        cells = "   ".join(f"{s} Brier {c['brier']:.3f} ECE {c['ece']:.3f}" for s, c in subsets.items() if s != "real")
+        lines += [f"  {name}", f"    {cells}"]
+    best = calib.get(result["best"], {}).get("real")
+    if best:
+        lines += [f"reliability of the shipped model on real items ({best['n']} items × {len(LABELS)} labels)",
+                  f"  {'score':<10}{'pairs':>7}{'mean score':>12}{'observed':>10}"]
+        lines += [f"  {b['low']:.1f}–{b['high']:.1f}   {b['n']:>7,}{b['mean_score']:12.2f}{b['observed']:10.2f}"
+                  for b in best["bins"]]
     return "\n".join(lines)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+import numpy as np
+
 from ..schema import LABELS
 
 
@@ -64,3 +66,26 @@ def spread_rows(result: dict[str, Any]) -> tuple[int, list[tuple[str, list[str]]
             )
         rows.append((name, cells))
     return n, rows
+
+
+def calibration(gold: Sequence[Sequence[str]], probs: Sequence[Sequence[float]], bins: int = 10) -> dict[str, Any]:
+    """How far the scores behave like probabilities, over every (item, label) pair:
+    the Brier score, the expected calibration error (`ece`: the gap between mean score
+    and observed frequency, averaged over equal-width score bins weighted by their
+    size) and the bins themselves (`low`, `high`, `n`, `mean_score`, `observed`).
+
+    `probs` has one row per item, one column per label in `LABELS` order."""
+    p = np.asarray(probs, dtype=np.float64).reshape(len(gold), len(LABELS))
+    y = np.array([[label in labels for label in LABELS] for labels in gold], dtype=np.float64).reshape(p.shape)
+    p, y = p.ravel(), y.ravel()
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    table, ece = [], 0.0
+    for b in range(bins):
+        inside = which == b
+        if not inside.any():
+            continue
+        mean_score, observed = float(p[inside].mean()), float(y[inside].mean())
+        ece += inside.sum() / len(p) * abs(mean_score - observed)
+        table.append({"low": b / bins, "high": (b + 1) / bins, "n": int(inside.sum()),
+                      "mean_score": mean_score, "observed": observed})
+    return {"n": len(gold), "brier": float(((p - y) ** 2).mean()) if len(p) else 0.0, "ece": ece, "bins": table}

@@ -185,7 +185,9 @@ def evaluate(
     from ..classify import load_model
     from ..classify.artefacts import current_dir, read_meta, write_meta
     from ..classify.data import default_data_paths, load_labelled
-    from ..classify.evaluate import compare as run_compare, evaluate_model, format_comparison, format_confusion, format_scores
+    from ..classify.evaluate import (
+        compare as run_compare, evaluate_model, format_calibration, format_comparison, format_confusion, format_scores,
+    )
 
     if format not in ("table", "json"):
         raise InputError("--format", f"unknown format {format!r} (table or json)")
@@ -227,9 +229,10 @@ def evaluate(
         comp = result["comparison"]
         console.print(f"\ncomparison: {comp['note']}", highlight=False)
         console.print(format_comparison(comp), highlight=False)
-        best = comp["models"][comp["best"]]
-        for subset, block in best.items():
-            console.print(format_scores(block, f"{comp['best']} — {subset}"), highlight=False)
+        console.print(format_calibration(comp), highlight=False)
+        for name in comp.get("detailed", [comp["best"]]):
+            for subset, block in comp["models"][name].items():
+                console.print(format_scores(block, f"{name} — {subset}"), highlight=False)
 
 
 @app.command()
