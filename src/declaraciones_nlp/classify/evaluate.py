@@ -69,8 +69,9 @@ def _lexicon_predictor(train, test, seed):
 
 def textcat_predict(
     train: Sequence[LabelledItem], test: Sequence[LabelledItem], seed: int, epochs: int = 8,
-) -> list[tuple[str, ...]]:
-    """spaCy's own `textcat_multilabel` (bag-of-words n-grams), trained in-process on CPU.
+) -> list[Prediction]:
+    """spaCy's own `textcat_multilabel` (bag-of-words n-grams), trained in-process on CPU;
+    its scores are the component's own.
 
     Threshold 0.5 per label; the best label when none passes; `other` alone.
     """
@@ -102,7 +103,8 @@ def textcat_predict(
         axes = tuple(a for a in AXES if cats[a] >= 0.5)
         if cats[OTHER] >= 0.5 and cats[OTHER] >= max((cats[a] for a in axes), default=0.0):
             axes = (OTHER,)
-        out.append(axes or (max(LABELS, key=lambda label: cats[label]),))
+        labels = axes or (max(LABELS, key=lambda label: cats[label]),)
+        out.append(Prediction(labels, {a: float(cats[a]) for a in AXES}, other_score=float(cats[OTHER])))
     return out
 
 

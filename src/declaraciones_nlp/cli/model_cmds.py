@@ -231,8 +231,9 @@ def evaluate(
         console.print(format_comparison(comp), highlight=False)
         console.print(format_calibration(comp), highlight=False)
         for name in comp.get("detailed", [comp["best"]]):
+            console.print(f"\nper axis: {name}", highlight=False)
             for subset, block in comp["models"][name].items():
-                console.print(format_scores(block, f"{name} — {subset}"), highlight=False)
+                console.print(format_scores(block, subset), highlight=False)
 
 
 @app.command()
