@@ -8,6 +8,12 @@ import numpy as np
 from ..schema import LABELS
 
 
+def label_indicator(label_sets: Sequence[Sequence[str]]) -> np.ndarray:
+    """Items × `LABELS` matrix of 0.0/1.0: which labels each item has."""
+    rows = [[label in labels for label in LABELS] for labels in label_sets]
+    return np.array(rows, dtype=np.float64).reshape(len(label_sets), len(LABELS))
+
+
 def scores(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict[str, Any]:
     """Per-label P/R/F1/support over `LABELS`; macro F1 over labels with support, micro F1."""
     per: dict[str, dict[str, float]] = {}
@@ -76,8 +82,7 @@ def calibration(gold: Sequence[Sequence[str]], probs: Sequence[Sequence[float]],
 
     `probs` has one row per item, one column per label in `LABELS` order."""
     p = np.asarray(probs, dtype=np.float64).reshape(len(gold), len(LABELS))
-    y = np.array([[label in labels for label in LABELS] for labels in gold], dtype=np.float64).reshape(p.shape)
-    p, y = p.ravel(), y.ravel()
+    p, y = p.ravel(), label_indicator(gold).ravel()
     which = np.minimum((p * bins).astype(int), bins - 1)
     table, ece = [], 0.0
     for b in range(bins):

@@ -36,6 +36,7 @@ from .features import (
     SEMANTIC_DIM, CharNgrams, fold, guess_lang, lexicon_block, sentence_embeddings, spacy_lemmas, stem_tokens,
 )
 from .lexicon import LEXICON_AXES, Lexicon
+from .metrics import label_indicator
 
 N_LABELS = len(LABELS)
 OTHER_INDEX = LABELS.index(OTHER)
@@ -117,7 +118,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def label_matrix(label_sets: Sequence[Sequence[str]]) -> np.ndarray:
-    return np.array([[label in labels for label in LABELS] for labels in label_sets], dtype=int)
+    return label_indicator(label_sets).astype(int)
 
 
 DECISION_RULES: tuple[str, ...] = ("other-wins", "axes-first")

@@ -18,17 +18,12 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..schema import LABELS
 from .artefacts import read_meta
+from .metrics import label_indicator
 from .train import in_subset, subset_names
 
 OLD_MODEL = "recorded figures only"
 COLUMNS = ["subset", "n", "previous", "new", "change", "low", "high", "verdict"]
-
-
-def _indicator(label_sets: Sequence[Sequence[str]]) -> np.ndarray:
-    rows = [[label in labels for label in LABELS] for labels in label_sets]
-    return np.array(rows, dtype=np.float64).reshape(len(label_sets), len(LABELS))
 
 
 def _macro_f1(weights: np.ndarray, gold: np.ndarray, pred: np.ndarray) -> np.ndarray:
@@ -48,7 +43,7 @@ def paired_change(
 ) -> tuple[float, float, float, float]:
     """(previous macro-F1, new macro-F1, 2.5th and 97.5th percentile of the change) on the
     same items, resampled together."""
-    G, P, N = _indicator(gold), _indicator(previous), _indicator(new)
+    G, P, N = label_indicator(gold), label_indicator(previous), label_indicator(new)
     ones = np.ones((1, len(G)))
     before, after = _macro_f1(ones, G, P)[0], _macro_f1(ones, G, N)[0]
     weights = np.random.default_rng(seed).multinomial(len(G), np.full(len(G), 1 / len(G)), size=rounds).astype(np.float64)
