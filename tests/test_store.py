@@ -283,3 +283,28 @@ def test_store_two_writers_wait(tmp_path):
 class _Filter:
     def __init__(self, **kwargs):
         self.__dict__.update(kwargs)
+
+
+def test_store_one_model_registered_by_two_writers_at_once(db_url):
+    """Two first ingestions with the same model: the second writer waits for the first's
+    transaction, then finds the model there instead of failing on its key."""
+    first, second = Store(db_url), Store(db_url)
+    errors: list[BaseException] = []
+
+    def register() -> None:
+        try:
+            second.register_model(MODEL, {"macro_f1": 0.9})
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    with first.write() as conn:
+        first._register_model(conn, MODEL, {"macro_f1": 0.8}, make_current=True)
+        thread = threading.Thread(target=register)
+        thread.start()
+        thread.join(timeout=1)  # the second writer is held by the first's uncommitted row
+    thread.join(timeout=60)
+    assert errors == [] and not thread.is_alive()
+    registered = second.models()
+    assert list(registered["version"]) == [MODEL] and registered["current"].tolist() == [True]
+    assert registered["metrics"].iloc[0] == {"macro_f1": 0.9}
+    first.close(), second.close()

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, make_url
 
 from . import config
@@ -167,6 +168,15 @@ def _get(filters: Any, name: str) -> Any:
     return getattr(filters, name, None) if filters is not None else None
 
 
+def _insert_if_absent(conn: Connection, table: sa.Table):
+    """An INSERT that does nothing when a row with the same key exists (or is being written)."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if conn.dialect.name == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    return table.insert()
+
+
 class Store:
     """The corpus database. Open with a URL or path; use as a context manager to close it."""
 
@@ -301,11 +311,11 @@ class Store:
             self._register_model(conn, version, metrics, make_current)
 
     def _register_model(self, conn: Connection, version: str, metrics: dict | None, make_current: bool) -> None:
-        exists = conn.execute(sa.select(models.c.version).where(models.c.version == version)).first()
-        if exists is None:
-            conn.execute(models.insert().values(version=version, created_at=_now(),
-                                                metrics=metrics or {}, current=False))
-        elif metrics is not None:
+        # two ingestions may register the same model at once: the second insert does nothing
+        inserted = conn.execute(_insert_if_absent(conn, models).values(
+            version=version, created_at=_now(), metrics=metrics or {}, current=False,
+        ).returning(models.c.version)).first()
+        if inserted is None and metrics is not None:
             conn.execute(models.update().where(models.c.version == version).values(metrics=metrics))
         if not make_current:
             has_current = conn.execute(sa.select(models.c.version).where(models.c.current.is_(True))).first()
