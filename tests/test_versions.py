@@ -89,3 +89,41 @@ def test_a_model_without_out_of_fold_labels_is_compared_by_its_figures():
     assert list(table["subset"]) == ["real-es"]
     row = table.iloc[0]
     assert row["change"] == pytest.approx(0.05) and np.isnan(row["low"]) and row["verdict"] == "recorded figures only"
+
+
+@pytest.mark.parametrize("content, reason", [
+    (None, "meta.json missing"),
+    ("", "unreadable meta.json"),
+    ('{"oof": [', "unreadable meta.json"),
+    ("[1, 2]", "must hold a JSON object"),
+    ('{"name": "x", "oof": [{"sha1": "ab"}], "metrics": {}}', "malformed out-of-fold labels"),
+])
+def test_evaluate_against_a_bad_model_directory_is_one_line_and_exit_1(tmp_path, content, reason):
+    bad = tmp_path / "axes-v0"
+    bad.mkdir()
+    if content is not None:
+        (bad / "meta.json").write_text(content, encoding="utf-8")
+    good = {"name": "y", "oof": [], "metrics": {}}
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "meta.json").write_text(json.dumps(good), encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", "--model", str(tmp_path / "new"), "--against", str(bad)])
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and str(bad) in lines[0] and reason in lines[0]
+
+
+def test_train_beside_a_current_model_with_broken_out_of_fold_labels_still_writes_its_model(
+        tmp_path, monkeypatch, real_and_some_written):
+    models = tmp_path / "models"
+    monkeypatch.setenv("DECLARACIONES_MODELS", str(models))
+    old = models / "axes-v1"
+    old.mkdir(parents=True)
+    (old / "meta.json").write_text(json.dumps({"name": "axes-v1", "oof": "lost", "metrics": {}}), encoding="utf-8")
+    (models / "CURRENT").write_text("axes-v1\n", encoding="utf-8")
+    data = tmp_path / "items.jsonl"
+    _write(data, real_and_some_written[::3])
+    result = CliRunner().invoke(app, ["train", "--data", str(data), "--out", str(tmp_path / "new")])
+    assert result.exit_code == 0, result.output
+    printed = " ".join(result.output.split())  # the console wraps long lines
+    assert "warning: not compared with the current model: axes-v1: malformed out-of-fold labels" in printed
+    assert (tmp_path / "new" / "meta.json").is_file() and (models / "CURRENT").read_text().strip() == "axes-v1"

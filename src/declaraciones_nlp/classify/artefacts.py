@@ -134,9 +134,12 @@ def read_meta(model_dir: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ModelError(f"no model at {model_dir} ({META_FILE} missing); run `declaraciones train --default`")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        meta = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise ModelError(f"{path}: unreadable meta.json ({exc.msg})") from None
+    if not isinstance(meta, dict):
+        raise ModelError(f"{path}: meta.json must hold a JSON object")
+    return meta
 
 
 def current_dir(root: Path | None = None) -> Path | None:

@@ -18,11 +18,13 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..errors import ModelError
 from .artefacts import read_meta
 from .metrics import label_indicator
 from .train import in_subset, subset_names
 
 OLD_MODEL = "recorded figures only"
+RECORD_FIELDS = ("sha1", "subset", "gold", "pred")
 COLUMNS = ["subset", "n", "previous", "new", "change", "low", "high", "verdict"]
 
 
@@ -76,11 +78,10 @@ def compare_versions(
     saved before `oof` was kept is compared by its recorded figures only (no interval).
     """
     before, after = _meta(previous), _meta(new)
-    new_oof, old_oof = after.get("oof"), before.get("oof")
-    if new_oof is None or old_oof is None:
+    if after.get("oof") is None or before.get("oof") is None:
         return _by_recorded_figures(before, after)
-    old_pred = {(r["sha1"], r["subset"]): r["pred"] for r in old_oof}
-    shared = [SimpleNamespace(**r) for r in new_oof if (r["sha1"], r["subset"]) in old_pred]
+    old_pred = {(r.sha1, r.subset): r.pred for r in _records(before, previous)}
+    shared = [r for r in _records(after, new) if (r.sha1, r.subset) in old_pred]
     rows = []
     for subset in subset_names(shared):
         subset_items = [r for r in shared if in_subset(r, subset)]
@@ -90,6 +91,17 @@ def compare_versions(
         )
         rows.append([subset, len(subset_items), prev, now, now - prev, low, high, _verdict(low, high)])
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _records(meta: Mapping[str, Any], source: Any) -> list[SimpleNamespace]:
+    """The `oof` records of a meta.json, checked: a hand-edited or truncated list is one clear error."""
+    records = meta["oof"]
+    if not isinstance(records, list) or not all(
+        isinstance(r, Mapping) and all(field in r for field in RECORD_FIELDS) for r in records
+    ):
+        where = meta.get("name", "model") if isinstance(source, Mapping) else source
+        raise ModelError(f"{where}: malformed out-of-fold labels in meta.json (each needs {', '.join(RECORD_FIELDS)})")
+    return [SimpleNamespace(**r) for r in records]
 
 
 def _by_recorded_figures(before: Mapping[str, Any], after: Mapping[str, Any]) -> pd.DataFrame:

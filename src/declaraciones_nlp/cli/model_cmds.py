@@ -78,12 +78,11 @@ def train(
 
 
 def _print_versions(against: Path, target: Path | None, format: str) -> None:
-    from ..classify.artefacts import read_meta
     from ..classify.versions import compare_versions, format_versions
 
     if target is None:
         raise InputError("--model", "no current model to compare; give --model DIR")
-    table = compare_versions(read_meta(against), read_meta(target))
+    table = compare_versions(against, target)
     if format == "json":
         console.print_json(table.to_json(orient="records"))
     else:
@@ -103,9 +102,16 @@ def _current_meta() -> dict | None:
 
 
 def _print_against(previous: dict, meta: dict) -> None:
+    """After training: the new model against the one that was current; a comparison that
+    cannot be made is a warning, since the new model is already written."""
     from ..classify.versions import compare_versions, format_versions
+    from ..errors import ModelError
 
-    table = compare_versions(previous, meta)
+    try:
+        table = compare_versions(previous, meta)
+    except ModelError as exc:
+        err_console.print(f"warning: not compared with the current model: {exc}", highlight=False)
+        return
     if len(table):
         console.print("\n" + format_versions(table, f"{previous['name']} (current)", meta["name"]), highlight=False)
 
