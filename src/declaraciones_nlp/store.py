@@ -169,12 +169,10 @@ def _get(filters: Any, name: str) -> Any:
 
 
 def _insert_if_absent(conn: Connection, table: sa.Table):
-    """An INSERT that does nothing when a row with the same key exists (or is being written)."""
-    if conn.dialect.name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
-    if conn.dialect.name == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing()
-    return table.insert()
+    """An INSERT that does nothing when a row with the same key exists (or is being written);
+    the store speaks only these two dialects (`resolve_url`)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
 
 
 class Store:

@@ -22,7 +22,7 @@ from .data import LabelledItem
 from .lexicon import Lexicon
 from .metrics import calibration, confusion, scores, spread_rows
 from .model import AxisClassifier, ModelConfig, Prediction, assign_folds
-from .train import default_config, subset_names, subset_scores
+from .train import default_config, in_subset, subset_names, subset_scores
 
 # a predictor gives each test item its labels, or its `Prediction` (labels and scores)
 Predictor = Callable[[Sequence[LabelledItem], Sequence[LabelledItem], int], list[tuple[str, ...]] | list[Prediction]]
@@ -158,13 +158,9 @@ def _cross_predict(
 
 def _calibration_by_subset(items: Sequence[LabelledItem], probs: np.ndarray) -> dict[str, Any]:
     """Calibration of out-of-fold scores on real Spanish, real English and all real items."""
-    out = {}
-    for name, keep in (("real-es", lambda i: i.subset == "real-es"), ("real-en", lambda i: i.subset == "real-en"),
-                       ("real", lambda i: not i.written)):
-        idx = [k for k, item in enumerate(items) if keep(item)]
-        if idx:
-            out[name] = calibration([items[k].labels for k in idx], probs[idx])
-    return out
+    groups = {name: [k for k, item in enumerate(items) if in_subset(item, name)] for name in ("real-es", "real-en")}
+    groups["real"] = [k for k, item in enumerate(items) if not item.written]
+    return {name: calibration([items[k].labels for k in idx], probs[idx]) for name, idx in groups.items() if idx}
 
 
 def compare(
