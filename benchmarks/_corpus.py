@@ -1,20 +1,21 @@
 """The text every throughput benchmark measures, so figures compare like with like.
 
 Builds N declaration files from the bundled corpus (`corpus/raw/`) and the real
-US statements (when `../shared` is there), each made unique by its title so
+US statements (when the external documents are here, see `external`), each made unique by its title so
 that ingestion does not skip it as a duplicate.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from declaraciones_nlp import config
+from declaraciones_nlp import config, external
 
 
 def source_texts() -> list[str]:
     files = sorted(config.raw_dir().glob("*.md"))
-    if config.us_statements_dir().is_dir():
-        files += sorted(p for p in config.us_statements_dir().glob("*.md") if p.name != "README.md")
+    statements = external.collection_dir("us-statements")
+    if statements is not None:
+        files += sorted(p for p in statements.glob("*.md") if p.name != "README.md")
     return [path.read_text(encoding="utf-8") for path in files]
 
 

@@ -17,10 +17,11 @@ FULL = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "
 
 
 def _bodies() -> list[str]:
-    from declaraciones_nlp import config
+    from declaraciones_nlp import config, external
     from declaraciones_nlp.ingest.text import split_front_matter
 
-    paths = sorted(config.raw_dir().glob("*.md")) + sorted(config.us_statements_dir().glob("20*.md"))
+    statements = external.collection_dir("us-statements")
+    paths = sorted(config.raw_dir().glob("*.md")) + (sorted(statements.glob("20*.md")) if statements else [])
     bodies = [split_front_matter(p.read_text(encoding="utf-8"))[1].strip() for p in paths]
     if not bodies:
         fixtures = config.repo_root() / "tests" / "fixtures" / "declarations"

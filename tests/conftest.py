@@ -30,12 +30,24 @@ def fixtures_dir() -> Path:
     return FIXTURES
 
 
+def external_dir(collection: str) -> Path:
+    """The folder of an external collection, or a skip saying how to get it."""
+    from declaraciones_nlp import external
+
+    path = external.collection_dir(collection)
+    if path is None:
+        pytest.skip(f"{collection} not found in {', '.join(map(str, external.search_roots()))}: {external.HOW_TO_GET}")
+    return path
+
+
 @pytest.fixture(scope="session")
 def us_statements_dir() -> Path:
-    path = config.us_statements_dir()
-    if not path.is_dir():
-        pytest.skip(f"real US statements not found at {path} (../shared beside the checkout)")
-    return path
+    return external_dir("us-statements")
+
+
+@pytest.fixture(scope="session")
+def treaties_dir() -> Path:
+    return external_dir("treaties-es")
 
 
 @pytest.fixture(scope="session")
@@ -79,17 +91,18 @@ def db_url(request, tmp_path) -> str:
 
 @pytest.fixture(scope="session")
 def trained_model_dir(tmp_path_factory) -> Path:
-    """A model trained on all of corpus/labeled/ once, shared by the test workers.
-
-    The folder sits beside the per-worker temp folders and a lock file makes
-    the first worker train while the others wait.
-    """
+    """A model trained on all of corpus/labeled/: the shipped one when it is current (CI checks it
+    is), else one trained once for the whole run, shared by the test workers (a lock file makes the
+    first worker train while the others wait)."""
     import fcntl
     import hashlib
 
+    from declaraciones_nlp.classify.artefacts import shipped_dir
     from declaraciones_nlp.classify.data import default_data_paths
-    from declaraciones_nlp.classify.train import train
+    from declaraciones_nlp.classify.train import shipped_staleness, train
 
+    if shipped_staleness() is None:
+        return shipped_dir()
     digest = hashlib.sha256()
     for path in default_data_paths() + sorted((REPO / "src" / "declaraciones_nlp" / "classify").glob("*.*")):
         digest.update(path.read_bytes())

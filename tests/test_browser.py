@@ -139,3 +139,25 @@ def test_dashboard_of_the_bundled_corpus(bundled_server, page):
     assert page.locator("svg.chart rect.bar").count() >= 20
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+
+def test_api_docs_render_offline(server, browser):
+    """/docs draws the API's operations with every request outside 127.0.0.1 blocked."""
+    context = browser.new_context()
+    outside: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.goto(server + "/docs")
+    page.wait_for_selector(".opblock", timeout=15000)
+    shown = page.locator(".opblock-summary-path").all_inner_texts()
+    context.close()
+    assert outside == []
+    assert {"/api/freq", "/api/items", "/api/documents", "/api/propose"} <= {p.strip().replace("\u200b", "") for p in shown}

@@ -202,7 +202,7 @@ def test_data_hash_depends_on_labels():
 def test_ref_resolution_checks_sha1(us_statements_dir, tmp_path):
     name = sorted(p.name for p in us_statements_dir.glob("*.md"))[0]
     resolver = RefResolver(us_statements_dir)
-    first = resolver.items(name)[0]
+    first = resolver.units("us-statements", name)[0]
     good = {"ref": {"file": name, "n": first.n}, "sha1": hashlib.sha1(first.text.encode()).hexdigest(),
             "labels": ["trade"], "lang": "en", "doc": name[:-3]}
     bad = dict(good, sha1="0" * 40)

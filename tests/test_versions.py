@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from declaraciones_nlp.classify.artefacts import shipped_dir
 from declaraciones_nlp.classify.data import LabelledItem, load_labelled
 from declaraciones_nlp.classify.metrics import scores
 from declaraciones_nlp.classify.versions import compare_versions, paired_change
@@ -63,7 +64,8 @@ def test_cli_train_tells_a_maintainer_whether_the_new_model_is_better(tmp_path, 
     runner = CliRunner()
     first = runner.invoke(app, ["train", "--default"])
     assert first.exit_code == 0, first.output
-    assert "against" not in first.output  # nothing to compare with yet
+    shipped = json.loads((shipped_dir() / "meta.json").read_text())["name"]
+    assert f"axes-v1 against {shipped} (current)" in first.output  # the model the package ships
 
     _write(labeled / "items.jsonl", real_and_some_written)
     second = runner.invoke(app, ["train", "--default"])

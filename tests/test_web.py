@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -77,6 +78,13 @@ def test_api_documents_and_openapi(client):
     assert sorted(d["title"] for d in docs) == ["Declaración de Cartagena", "Declaración de Lima", "Diálogo de Alto Nivel EE. UU.–Colombia"]
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/freq", "/api/items", "/api/documents", "/api/propose"} <= set(paths)
+
+
+def test_api_docs_refer_to_no_address_outside_the_machine(client):
+    page = client.get("/docs").text
+    assert "swagger-ui-bundle.js" in page
+    assert re.findall(r"(?:src|href)=[\"'](?:https?:)?//", page) == []  # every asset from this server
+    assert client.get("/redoc").status_code == 404  # ReDoc would need a CDN
 
 
 def test_item_text_is_escaped(client):

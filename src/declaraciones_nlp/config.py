@@ -35,13 +35,11 @@ def models_dir() -> Path:
 
 
 def shared_dir() -> Path:
-    """The team's shared folder, beside the checkout (`../shared`)."""
+    """The team's shared folder beside the checkout (`../shared`): the thesis that
+    `scripts/build_corpus.py` regenerates `corpus/raw/` from. Nothing else reads it;
+    external documents are found through `external` (see `DECLARACIONES_DATA`)."""
     env = os.environ.get("DECLARACIONES_SHARED")
     return Path(env).resolve() if env else repo_root().parent / "shared"
-
-
-def us_statements_dir() -> Path:
-    return shared_dir() / "corpus" / "us-statements"
 
 
 def default_db_url() -> str:

@@ -152,6 +152,19 @@ def current_dir(root: Path | None = None) -> Path | None:
     return root / name if name else None  # an absolute path replaces root
 
 
+def shipped_dir() -> Path:
+    """The model the package ships: used when no model of the user's own is current."""
+    return config.PACKAGE_DIR / "data" / "model"
+
+
+def active_dir(root: Path | None = None) -> Path | None:
+    """The model in use: the one `models/CURRENT` names, else the shipped one (None if neither exists)."""
+    path = current_dir(root)
+    if path is not None:
+        return path
+    return shipped_dir() if (shipped_dir() / META_FILE).is_file() else None
+
+
 def set_current(model_dir: Path, root: Path | None = None) -> None:
     root = root or config.models_dir()
     root.mkdir(parents=True, exist_ok=True)
@@ -161,17 +174,17 @@ def set_current(model_dir: Path, root: Path | None = None) -> None:
 
 
 def load_model(path: Path | None = None) -> AxisClassifier:
-    """Load a model directory (default: the current one), refusing anything unverified.
+    """Load a model directory (default: the current one, else the shipped one), refusing anything unverified.
 
     Raises `ModelError` when the directory or its files are missing, the model
     file's SHA-256 differs from `meta.json`, or the schema version, format or
     label set is not this package's.
     """
     if path is None:
-        path = current_dir()
+        path = active_dir()
         if path is None:
             raise ModelError(
-                f"no current model in {config.models_dir()}; run `declaraciones train --default`"
+                f"no current model in {config.models_dir()} and no shipped model; run `declaraciones train --default`"
             )
     path = Path(path)
     meta = read_meta(path)

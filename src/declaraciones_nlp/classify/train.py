@@ -9,16 +9,20 @@ from typing import Any, Sequence
 
 from .. import config as settings
 from ..schema import LABELS
-from .artefacts import current_dir, next_model_dir, read_meta, save_model, set_current
-from .data import LabelledItem, data_hash, default_data_paths, load_labelled
+from .artefacts import active_dir, next_model_dir, read_meta, save_model, set_current, shipped_dir
+from .data import (
+    LabelledItem, RefResolver, data_hash, default_data_paths, load_labelled, missing_collections, missing_note, records_hash,
+)
 from .lexicon import Lexicon
 from .metrics import scores
 from .model import AxisClassifier, ModelConfig
 
-SUBSETS: tuple[str, ...] = ("real-es", "real-en", "written")
+SUBSETS: tuple[str, ...] = ("real-es", "real-en", "treaties-es", "written")
 
 
-def data_summary(items: Sequence[LabelledItem], paths: Sequence[Path]) -> dict[str, Any]:
+def data_summary(
+    items: Sequence[LabelledItem], paths: Sequence[Path], missing: dict[str, int] | None = None,
+) -> dict[str, Any]:
     counts: dict[str, dict[str, int]] = {label: {} for label in LABELS}
     for item in items:
         for label in item.labels:
@@ -26,6 +30,8 @@ def data_summary(items: Sequence[LabelledItem], paths: Sequence[Path]) -> dict[s
     real = Counter(item.lang for item in items if not item.written)
     return {
         "hash": data_hash(items),
+        "records_hash": records_hash(paths),
+        "missing": dict(sorted((missing or {}).items())),
         "n": len(items),
         "files": [Path(p).name for p in paths],
         "counts": counts,
@@ -83,18 +89,23 @@ def default_config(seed: int = 0, semantic: bool | None = None) -> ModelConfig:
 def train(
     paths: Sequence[Path], out_dir: Path | None = None, config: ModelConfig | None = None,
     name: str = "axes", make_current: bool = False, items: Sequence[LabelledItem] | None = None,
+    missing: dict[str, int] | None = None, version: str | None = None,
 ) -> dict[str, Any]:
     """Fit a model on the labelled files and write it; returns its `meta.json` content.
 
     The figures under `metrics` are the out-of-fold predictions of the fit itself
     (folds grouped by declaration), per subset: written items never count as real.
+    Items whose external documents are not here are left out; `meta["data"]["missing"]`
+    counts them per collection (`missing`: what the caller's own loading left out).
     """
-    items = items if items is not None else load_labelled(paths)  # `items`: already loaded from `paths`
+    if items is None:
+        resolver = RefResolver()
+        items, missing = load_labelled(paths, resolver), resolver.missing
     out_dir = Path(out_dir) if out_dir else next_model_dir(name)
-    model = AxisClassifier(config or ModelConfig(), version=out_dir.name)
+    model = AxisClassifier(config or ModelConfig(), version=version or out_dir.name)
     model.fit(items)
     meta = save_model(model, out_dir, {
-        "data": data_summary(items, paths),
+        "data": data_summary(items, paths, missing),
         "lexicon": {"hash": model.lexicon_.digest(), "entries": len(model.lexicon_.entries)},
         "metrics": subset_scores(items, model.oof_labels_),
         "oof": oof_records(items, model.oof_labels_),
@@ -104,33 +115,97 @@ def train(
     return meta | {"dir": str(out_dir)}
 
 
-def _recipe(data: str | None, lexicon: str | None, config: dict[str, Any] | None) -> dict[str, Any]:
-    return {"data": data, "lexicon": lexicon, "config": config}
+def recipe_of(meta: dict[str, Any]) -> dict[str, Any]:
+    """What a model was made from: every labelled line (by hash), which collections were
+    missing, the lexicon and the configuration."""
+    data = meta.get("data", {})
+    return {"data": data.get("records_hash"), "missing": sorted(data.get("missing", {})),
+            "lexicon": meta.get("lexicon", {}).get("hash"), "config": meta.get("config")}
 
 
-def current_recipe() -> dict[str, Any] | None:
-    """What the current model was made from (data hash, lexicon hash, config), if there is one."""
-    path = current_dir()
-    if path is None or not (path / "meta.json").is_file():
+def wanted_recipe(config: ModelConfig, paths: Sequence[Path] | None = None, missing: Sequence[str] = ()) -> dict[str, Any]:
+    """The recipe a model trained now on `paths` (default: corpus/labeled/) would have."""
+    recipe = {"data": records_hash(paths or default_data_paths()), "missing": sorted(missing),
+              "lexicon": Lexicon.default().digest(), "config": config.to_dict()}
+    return json.loads(json.dumps(recipe))  # as meta.json stores it (tuples → lists)
+
+
+def active_recipe() -> dict[str, Any] | None:
+    """The recipe of the model in use (models/CURRENT, else the shipped one), if readable."""
+    path = active_dir()
+    if path is None:
         return None
     try:
-        meta = read_meta(path)
+        return recipe_of(read_meta(path))
     except Exception:  # an unreadable meta means "retrain"
         return None
-    return _recipe(meta.get("data", {}).get("hash"), meta.get("lexicon", {}).get("hash"), meta.get("config"))
 
 
-def train_default(quiet_if_current: bool = False, config: ModelConfig | None = None) -> dict[str, Any] | None:
+def covers(have: dict[str, Any] | None, want: dict[str, Any]) -> bool:
+    """True when a model made from `have` is what training now would make, or better: same
+    labelled lines, lexicon and settings, and no external documents missing that are here now."""
+    if have is None:
+        return False
+    same = all(have.get(key) == want.get(key) for key in ("data", "lexicon", "config"))
+    return same and set(have.get("missing") or ()) <= set(want.get("missing") or ())
+
+
+def shipped_staleness(config: ModelConfig | None = None) -> str | None:
+    """None when the shipped model was made from today's labelled data, lexicon and settings,
+    with nothing missing; otherwise what differs, in words."""
+    path = shipped_dir()
+    try:
+        have = recipe_of(read_meta(path))
+    except Exception as exc:
+        return f"no readable shipped model at {path} ({exc})"
+    want = wanted_recipe(config or default_config(semantic=False))
+    differ = [key for key in ("data", "missing", "lexicon", "config") if have.get(key) != want.get(key)]
+    return ("the shipped model differs from today's " + ", ".join(differ) + "; run `make ship-model`") if differ else None
+
+
+def train_default(
+    quiet_if_current: bool = False, config: ModelConfig | None = None, ship: bool = False,
+) -> dict[str, Any] | None:
     """Train on all of `corpus/labeled/*.jsonl` into the next `models/axes-v<N>/`, made current.
 
-    With `quiet_if_current`, returns None without training when the current
-    model was made from the same data, lexicon and configuration.
+    With `quiet_if_current`, returns None without training when the model in use
+    (the current one, or the shipped one) was made from the same labelled data,
+    lexicon and configuration, with the same external documents available.
+    With `ship`, the model replaces the one the package ships (every external
+    document must be here); its version is named after its weights.
     """
     config = config or default_config()
     paths = default_data_paths()
-    items = load_labelled(paths)
-    if quiet_if_current:
-        wanted = _recipe(data_hash(items), Lexicon.default().digest(), config.to_dict())
-        if current_recipe() == json.loads(json.dumps(wanted)):  # as meta.json stores it (tuples → lists)
-            return None
-    return train(paths, config=config, make_current=True, items=items)
+    if quiet_if_current and covers(active_recipe(), wanted_recipe(config, paths, missing_collections(paths))):
+        return None
+    resolver = RefResolver()
+    items = load_labelled(paths, resolver)
+    if ship:
+        if resolver.missing:
+            from ..errors import InputError
+
+            raise InputError("--ship", missing_note(resolver.missing) or "documents missing")
+        return ship_model(paths, items, config)
+    return train(paths, config=config, make_current=True, items=items, missing=resolver.missing)
+
+
+def ship_model(paths: Sequence[Path], items: Sequence[LabelledItem], config: ModelConfig) -> dict[str, Any]:
+    """Train into a scratch folder, then replace the shipped model with it, named `axes-<weights>`
+    (the first hex digits of the model file's SHA-256: the version names the exact weights)."""
+    import shutil
+    import tempfile
+
+    from .artefacts import write_meta
+
+    target = shipped_dir()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+        folder = Path(scratch) / "model"
+        meta = train(paths, folder, config=config, items=items, missing={})
+        meta.pop("dir")
+        meta["version"] = meta["name"] = f"axes-{meta['model_sha256'][:10]}"
+        write_meta(folder, meta)
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.move(str(folder), target)
+    return meta | {"dir": str(target)}

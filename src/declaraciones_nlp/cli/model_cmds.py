@@ -1,6 +1,7 @@
 """Model commands: `train`, `classify`, `evaluate`, `review`."""
 from __future__ import annotations
 
+import glob
 import json
 from pathlib import Path
 from typing import List, Optional
@@ -27,16 +28,26 @@ def _print_metrics(metrics: dict, quiet: bool) -> None:
 @app.command()
 @handle_errors
 def train(
+    files: Optional[List[Path]] = typer.Argument(
+        None, help="More labelled JSONL files, as `--data corpus/labeled/*.jsonl` expands in the shell.",
+        show_default=False,
+    ),
     data: Optional[List[Path]] = typer.Option(
-        None, "--data", help="Labelled JSONL (repeatable): lines with `text` and `labels` (axis ids). "
-        "Fold a filled-in review file back in by passing it as one more --data.", show_default=False,
+        None, "--data", help="Labelled JSONL (repeatable, or a quoted glob such as 'corpus/labeled/*.jsonl'): "
+        "lines with `text` and `labels` (axis ids). Fold a filled-in review file back in by passing it as one "
+        "more --data.", show_default=False,
     ),
     out: Optional[Path] = typer.Option(None, "--out", help="Model directory to write.", show_default=False),
     default: bool = typer.Option(
         False, "--default", help="Train on all of corpus/labeled/*.jsonl into models/axes-v<N>/ and make it current."
     ),
     quiet_if_current: bool = typer.Option(
-        False, "--quiet-if-current", help="With --default: do nothing if the current model was made from the same data, lexicon and settings."
+        False, "--quiet-if-current", help="With --default: do nothing if the model in use (current or shipped) "
+        "was made from the same data, lexicon and settings."
+    ),
+    ship: bool = typer.Option(
+        False, "--ship", help="With --default: replace the model the package ships (maintainers; needs every "
+        "external document, see `declaraciones data status`)."
     ),
     current: bool = typer.Option(False, "--current", help="Also make the written model the current one."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same data + seed → same model file)."),
@@ -53,14 +64,18 @@ def train(
     line's `labels` (AXES.md), save it under corpus/labeled/ or pass it with
     `--data review.jsonl`; lines left with empty `labels` are refused.
     """
+    from ..classify.data import missing_note
     from ..classify.train import default_config, train as train_model, train_default
 
     config = default_config(seed, semantic=True if semantic else None)
     previous = _current_meta()
+    data = _expand(list(data or []) + list(files or []))
+    if ship and not default:
+        raise InputError("--ship", "goes with --default (the shipped model is trained on corpus/labeled/)")
     if default:
         if data or out:
             raise InputError("--default", "cannot be combined with --data or --out")
-        meta = train_default(quiet_if_current=quiet_if_current, config=config)
+        meta = train_default(quiet_if_current=quiet_if_current, config=config, ship=ship)
         if meta is None:
             if not quiet:
                 console.print("model is current (same training data); nothing to do")
@@ -71,10 +86,29 @@ def train(
         if out is None:
             raise InputError("--out", "give the model directory to write (or use --default)")
         meta = train_model(data, out, config=config, make_current=current)
+    note = missing_note(meta["data"].get("missing", {}))
+    if note:
+        err_console.print(f"note: {note}", highlight=False, soft_wrap=True)
     _print_metrics(meta["metrics"], quiet)
     if previous is not None and not quiet and Path(previous["dir"]).resolve() != Path(meta["dir"]).resolve():
         _print_against(previous, meta)
     console.print(f"model written to {meta['dir']}", highlight=False)
+
+
+def _expand(paths: List[Path]) -> List[Path]:
+    """Paths as given, a quoted glob (`*`, `?`) expanded (sorted); a glob that matches nothing is refused.
+    A file that exists is taken as named, brackets included."""
+    out: List[Path] = []
+    for path in paths:
+        text = str(path)
+        if not path.exists() and any(char in text for char in "*?"):
+            matches = sorted(Path(p) for p in glob.glob(text))
+            if not matches:
+                raise InputError(text, "no file matches this pattern")
+            out += matches
+        else:
+            out.append(path)
+    return out
 
 
 def _print_versions(against: Path, target: Path | None, format: str) -> None:
@@ -91,10 +125,10 @@ def _print_versions(against: Path, target: Path | None, format: str) -> None:
 
 def _current_meta() -> dict | None:
     """The current model's meta.json (with its directory), or None when there is none or it is unreadable."""
-    from ..classify.artefacts import current_dir, read_meta
+    from ..classify.artefacts import active_dir, read_meta
     from ..errors import ModelError
 
-    path = current_dir()
+    path = active_dir()
     try:
         return read_meta(path) | {"dir": str(path)} if path is not None else None
     except ModelError:
@@ -171,8 +205,9 @@ def evaluate(
     model_dir: Optional[Path] = ModelOption,
     format: str = typer.Option("table", "--format", help="table or json."),
     against: Optional[Path] = typer.Option(
-        None, "--against", help="An earlier model directory: is the model better than it? Macro-F1 of both "
-        "on the same real items, out of fold, with a 95% paired bootstrap interval (no data needed).",
+        None, "--against", help="An earlier model directory, or `current` for the model in use: is the model "
+        "better than it? Macro-F1 of both on the same real items, out of fold, with a 95% paired bootstrap "
+        "interval (no data needed).",
         show_default=False,
     ),
     compare: bool = typer.Option(
@@ -189,7 +224,7 @@ def evaluate(
 ) -> None:
     """Per-axis precision/recall/F1, macro/micro F1 and confusion between axes."""
     from ..classify import load_model
-    from ..classify.artefacts import current_dir, read_meta, write_meta
+    from ..classify.artefacts import active_dir, read_meta, write_meta
     from ..classify.data import default_data_paths, load_labelled
     from ..classify.evaluate import (
         compare as run_compare, evaluate_model, format_calibration, format_comparison, format_confusion, format_scores,
@@ -199,8 +234,12 @@ def evaluate(
         raise InputError("--format", f"unknown format {format!r} (table or json)")
     if repeats < 1:
         raise InputError("--repeats", f"must be at least 1, not {repeats}")
-    target = model_dir or current_dir()
+    target = model_dir or active_dir()
     if against is not None:
+        if str(against) == "current":
+            against = active_dir()
+            if against is None:
+                raise InputError("--against", "no model in use to compare with")
         _print_versions(against, target, format)
         if not (data or compare):
             return

@@ -17,6 +17,7 @@ import pandas as pd
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import config
@@ -116,10 +117,12 @@ def item_totals(corpus: Corpus, group: str, filters: dict[str, Any]) -> pd.Serie
 
 def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
     """Build the app on the store at `db` (default: the project's database)."""
-    app = FastAPI(
+    # Swagger UI's script and stylesheet come from the installed fastapi-offline, not a CDN: /docs works offline.
+    app = FastAPIOffline(
         title="declaraciones-nlp",
         description="Ejes temáticos de las declaraciones conjuntas: frecuencias, ítems, documentos y propuestas.",
         version="1",
+        redoc_url=None,
     )
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(
