@@ -12,7 +12,8 @@ import declaraciones_nlp as dn
 from declaraciones_nlp.cli import app
 from declaraciones_nlp.errors import InputError, NotFoundError
 from declaraciones_nlp.store import Store
-from test_store import N_ITEMS, build_corpus
+
+from helpers import N_ITEMS, build_corpus
 
 runner = CliRunner()
 

@@ -155,7 +155,11 @@ def test_comparison_scores_every_model_on_the_same_folds_and_repeats_them(traini
 def test_comparison_measures_how_well_the_scores_behave_like_probabilities(training_items, model_dir):
     from declaraciones_nlp.classify.artefacts import model_card, read_meta
     from declaraciones_nlp.classify.evaluate import (
-        SEMANTIC_ROW, _lexicon_predictor, _sklearn_predictor, compare, format_calibration,
+        SEMANTIC_ROW,
+        _lexicon_predictor,
+        _sklearn_predictor,
+        compare,
+        format_calibration,
     )
 
     items = training_items[::4]

@@ -7,7 +7,8 @@ from declaraciones_nlp import config
 from declaraciones_nlp.api import Corpus
 from declaraciones_nlp.classify import load_model
 from declaraciones_nlp.pipeline import ingest_paths
-from test_bad_input import train_small_model
+
+from helpers import train_small_model
 
 BOLIVIA = "2017-09-01_pe-bo_declaracion-de-lima.md"
 CHILE = "2017-07-07_pe-cl_declaracion-de-lima.md"

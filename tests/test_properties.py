@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from declaraciones_nlp.errors import UnreadableDocument
 from declaraciones_nlp.ingest import read_document

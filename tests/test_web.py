@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from declaraciones_nlp.cli import app as cli_app
 from declaraciones_nlp.store import Store
 from declaraciones_nlp.web.app import create_app
+
 from webcorpus import DOCUMENTS
 
 

@@ -17,8 +17,7 @@ from typing import Any, Iterator, Sequence
 from .. import config
 from ..errors import InputError
 from ..schema import LANGS, validate_labels
-from .features import guess_lang
-
+from ..text import guess_lang
 
 KINDS = (None, "items", "prose")
 
