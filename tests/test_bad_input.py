@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import declaraciones_nlp
-from declaraciones_nlp import config
+from declaraciones_nlp import config, query
 from declaraciones_nlp.cli import app
 from declaraciones_nlp.errors import DeclaracionesError, InputError, ModelError, UnreadableDocument
 from declaraciones_nlp.store import Store
@@ -91,7 +91,7 @@ def models_home(small_model, tmp_path, monkeypatch) -> Path:
 def snapshot(url: str) -> tuple:
     """What is stored: counts, document ids with their item counts, label rows per item."""
     with Store(url) as store:
-        docs = store.documents()
+        docs = query.documents(store)
         counts = store.counts()
     return counts, sorted(zip(docs["id"], docs["items"]))
 
@@ -284,7 +284,7 @@ def test_ingest_cp1252_keeps_accents(small_model, tmp_path):
     result = run("ingest", BAD / "cp1252.txt", "--db", url, "--model", small_model, "--quiet")
     assert result.exit_code == 0, result.output
     with Store(url) as store:
-        texts = store.items()["text"].tolist()
+        texts = query.items(store)["text"].tolist()
     assert len(texts) == 2 and "cooperación en minería y energía" in texts[0]
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pandas as pd
 import pytest
@@ -15,7 +16,7 @@ from declaraciones_nlp.report import render_html, render_markdown
 from declaraciones_nlp.schema import AXES, AXIS_NAMES_ES
 from declaraciones_nlp.store import Store
 
-from helpers import doc_rows as _doc, peru_us_rows, recurrence_frame as _recurrence_frame, store_frame, to_frame
+from helpers import LAGO, doc_rows as _doc, peru_us_rows, recurrence_frame as _recurrence_frame, store_frame, to_frame
 
 EVIL = 'Combatir el narcotráfico <script>alert("x")</script> & <img src="http://evil.example/x.png">'
 
@@ -141,3 +142,49 @@ def test_cli_commands_have_help():
     for command in ("propose", "recurrences"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0 and len(result.stdout) > 200
+
+
+# ---------------------------------------------------------------- one report, whichever shell writes it
+@pytest.mark.slow
+def test_run_propose_and_the_web_page_write_the_same_report(tmp_path, monkeypatch):
+    """`run` (make run), `propose` and the web page show the same report, recurring commitments included."""
+    from fastapi.testclient import TestClient
+
+    from declaraciones_nlp import config
+    from declaraciones_nlp.web.app import create_app
+
+    raw_files = [p for p in sorted(config.raw_dir().glob("*.md")) if "_pe-bo_" in p.name or "_pe-us_" in p.name
+                 or "_us-co_" in p.name]
+    labelled = config.labeled_dir()
+    home = tmp_path / "home"
+    (home / "corpus" / "raw").mkdir(parents=True)
+    (home / "corpus" / "labeled").mkdir()
+    for path in raw_files:
+        shutil.copy(path, home / "corpus" / "raw" / path.name)
+    for year, wording in ((2019, LAGO[0]), (2020, LAGO[1])):  # one commitment that comes back
+        (home / "corpus" / "raw" / f"{year}_pe-bo_prueba.md").write_text(
+            f"---\ntitle: Declaración de prueba {year}\nparties: [PE, BO]\ndate: {year}-05-01\n"
+            f"mechanism: Gabinete Binacional\nlang: es\n---\n\n1. {wording}\n"
+            "2. Fortalecer el comercio bilateral de productos agrícolas.\n", encoding="utf-8")
+    with (home / "corpus" / "labeled" / "small.jsonl").open("w", encoding="utf-8") as handle:
+        for path in sorted(labelled.glob("written_*.jsonl")):
+            handle.writelines(path.read_text(encoding="utf-8").splitlines(keepends=True)[:240:6])
+    monkeypatch.setenv("DECLARACIONES_HOME", str(home))
+    monkeypatch.delenv("DECLARACIONES_MODELS", raising=False)
+    db = f"sqlite:///{tmp_path / 'run.db'}"
+
+    ran = runner.invoke(app, ["run", "--db", db])
+    assert ran.exit_code == 0, ran.output
+    md = (home / "corpus" / "processed" / "propuesta-PE-US.md").read_text(encoding="utf-8")
+    html = (home / "corpus" / "processed" / "propuesta-PE-US.html").read_text(encoding="utf-8")
+    assert "No se hallaron compromisos recurrentes" not in md and "**BO-PE**" in md and "Titicaca" in md
+
+    printed = runner.invoke(app, ["propose", "--between", "PE", "US", "--db", db])
+    assert printed.exit_code == 0 and printed.stdout == md + "\n"
+    out = tmp_path / "propuesta.html"
+    written = runner.invoke(app, ["propose", "--between", "PE,US", "--out", str(out), "--db", db])
+    assert written.exit_code == 0 and out.read_text(encoding="utf-8") == html
+
+    page = TestClient(create_app(db)).get("/propose", params={"between": "PE,US"}).text
+    nav = page[page.index("<body>") + len("<body>"):page.index("</nav>") + len("</nav>")]
+    assert page.replace(nav, "", 1) == html

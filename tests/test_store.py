@@ -1,6 +1,7 @@
 """Store: schema, transactions, duplicates, relabelling, bad databases (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import threading
 
@@ -243,3 +244,34 @@ def test_store_one_model_registered_by_two_writers_at_once(db_url):
     assert list(registered["version"]) == [MODEL] and registered["current"].tolist() == [True]
     assert registered["metrics"].iloc[0] == {"macro_f1": 0.9}
     first.close(), second.close()
+
+
+def test_store_of_schema_version_1_opens_and_gains_its_party_index(tmp_path, fixtures_dir):
+    """fixtures/store/schema-v1.db holds the four documents of helpers.CORPUS as the program wrote them
+    before schema version 2 (no `document_parties`): opening it adds the table, filled from `documents`."""
+    path = tmp_path / "old.db"
+    shutil.copy(fixtures_dir / "store" / "schema-v1.db", path)
+    with Store(str(path)) as store:
+        assert store.counts() == {"documents": 4, "items": N_ITEMS, "labels": N_ITEMS * (len(AXES) + 1)}
+        by_country = query.freq(store, ["country"])
+        assert dict(zip(by_country["country"], by_country["items"])) == {"BO": 2, "CO": 7, "PE": 12, "US": 3}
+        assert query.freq(store, [], Filters(country="CO")).attrs["total"] == 7
+        assert query.filter_options(store)["countries"] == ["BO", "CO", "PE", "US"]
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT version FROM schema_info").fetchall() == [(STORE_SCHEMA_VERSION,)]
+    assert conn.execute("SELECT doc_id, party FROM document_parties ORDER BY doc_id, position").fetchall() == sorted(
+        conn.execute("SELECT d.id, p.value FROM documents d, json_each('[\"' || replace(d.parties, ',', '\",\"') || '\"]') p"
+                     " ORDER BY d.id, p.key").fetchall(), key=lambda row: row[0])
+    conn.close()
+    with Store(str(path)) as store:  # opened again: nothing added twice
+        assert query.freq(store, [], Filters(country="PE")).attrs["total"] == N_ITEMS
+
+
+def test_party_filter_reads_the_party_index(tmp_path):
+    with Store(str(tmp_path / "parties.db")) as store:
+        build_corpus(store)
+        with store.read() as conn:
+            plan = " ".join(str(row) for row in conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT doc_id FROM document_parties WHERE party = 'CO'").all())
+        assert "ix_document_parties_party" in plan
+        assert query.freq(store, [], Filters(country="US")).attrs["total"] == 3
