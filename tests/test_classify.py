@@ -448,6 +448,7 @@ def spanish_only(training_items) -> list[LabelledItem]:
     return [i for i in training_items if i.lang == "es"][::2]
 
 
+@pytest.mark.slow  # trains on thousands of sentence embeddings: over a minute
 def test_semantic_features_carry_the_axes_from_spanish_to_english(training_items, spanish_only):
     from declaraciones_nlp.classify.metrics import scores
 
@@ -463,6 +464,7 @@ def test_semantic_features_carry_the_axes_from_spanish_to_english(training_items
     assert plain < 0.7 and semantic > plain + 0.15, (plain, semantic)
 
 
+@pytest.mark.slow  # trains on thousands of sentence embeddings: over a minute
 def test_cli_trains_a_semantic_model_that_loads_and_explains(tmp_path, spanish_only):
     data = tmp_path / "es.jsonl"
     _write_labelled(data, spanish_only)

@@ -44,6 +44,6 @@ def test_items_per_pair_table(built):
 def test_propose_peru_us_ranks_trade_security_governance(built):
     proposal = json.loads(invoke("propose", "--between", "PE", "US", "--format", "json", "--db", built))
     ranked = [axis["axis"] for axis in proposal["axes"]]
-    assert set(ranked[:3]) == {"trade", "security", "governance"}
-    assert set(ranked[3:]) == {"environment", "borders"}
+    assert ranked == ["trade", "security", "governance", "environment", "borders"]
+    assert proposal["top"] == ranked[:3]
     assert all(axis["evidence"] for axis in proposal["axes"][:3])

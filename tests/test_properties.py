@@ -65,6 +65,20 @@ def test_arbitrary_text_never_crashes(tmp_path, text):
 
 
 @SETTINGS
+@given(tail=st.text(min_size=0, max_size=400))
+def test_a_numbered_item_survives_any_text_after_it(tmp_path, tail):
+    """The invariants checked on documents that do hold an item, whatever follows it."""
+    first = "1. Los Presidentes acordaron fortalecer la cooperación en materia de seguridad.\n\n"
+    try:
+        document = read_document(_write(tmp_path, first + tail))
+    except UnreadableDocument:
+        return
+    items = segment(document)
+    assert items and items[0].text.startswith("Los Presidentes acordaron fortalecer")
+    _check_invariants(document, items)
+
+
+@SETTINGS
 @given(data=st.binary(min_size=1, max_size=300))
 def test_arbitrary_bytes_either_read_or_refused(tmp_path, data):
     path = tmp_path / "doc.txt"

@@ -138,12 +138,6 @@ def test_cli_recurrences(tmp_path):
     assert bad.exit_code == 1
 
 
-def test_cli_commands_have_help():
-    for command in ("propose", "recurrences"):
-        result = runner.invoke(app, [command, "--help"])
-        assert result.exit_code == 0 and len(result.stdout) > 200
-
-
 # ---------------------------------------------------------------- one report, whichever shell writes it
 @pytest.mark.slow
 def test_run_propose_and_the_web_page_write_the_same_report(tmp_path, monkeypatch):
