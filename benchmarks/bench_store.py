@@ -14,10 +14,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from declaraciones_nlp import store as store_mod
-from declaraciones_nlp.query import Filters, freq, search
+from declaraciones_nlp.filters import Filters
+from declaraciones_nlp.query import freq, search
 from declaraciones_nlp.schema import AXES, LABELS, OTHER, AgreementItem, Document
-from declaraciones_nlp.store import Store, fold_text
+from declaraciones_nlp.store import Store, tables as store_mod
+from declaraciones_nlp.text import fold as fold_text
 
 N_ITEMS = 1_000_000
 ITEMS_PER_DOC = 50
@@ -72,8 +73,11 @@ def build_synthetic(path: Path, n_items: int = N_ITEMS, seed: int = 7) -> None:
                         label_rows.append({"item_id": item_id, "axis": axis, "score": scores.get(axis),
                                            "assigned": axis in chosen, "model_version": MODEL,
                                            "doc_id": doc_id[:16], "year": year})
+            parties = [{"doc_id": d["id"], "party": party, "position": k}
+                       for d in docs for k, party in enumerate(d["parties"].split(","))]
             with store.write() as conn:
                 conn.execute(store_mod.documents.insert(), docs)
+                conn.execute(store_mod.document_parties.insert(), parties)
                 for table, batch in ((store_mod.items, item_rows), (store_mod.labels, label_rows)):
                     _bulk_insert(conn, table, batch)
         with store.write() as conn:

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from declaraciones_nlp import config
-
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 

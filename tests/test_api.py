@@ -12,7 +12,8 @@ import declaraciones_nlp as dn
 from declaraciones_nlp.cli import app
 from declaraciones_nlp.errors import InputError, NotFoundError
 from declaraciones_nlp.store import Store
-from test_store import N_ITEMS, build_corpus
+
+from helpers import N_ITEMS, build_corpus
 
 runner = CliRunner()
 
@@ -54,7 +55,9 @@ def test_api_open_and_query(corpus_url, tmp_path):
             corpus.document(ids["d4"])
         with pytest.raises(InputError, match="unknown filter"):
             corpus.items(colour="red")
-        assert isinstance(corpus.store, Store)
+    with dn.open(db=url) as again:  # what one Corpus changed, the database keeps
+        assert sorted(again.documents()["id"]) == sorted(ids[k] for k in ("d1", "d2", "d3"))
+        assert again.freq(by="dyad")["items"].tolist() == [2, 7]
 
 
 def test_cli_freq_json(corpus_url):
@@ -158,8 +161,3 @@ def test_cli_unreachable_and_non_sqlite_db(tmp_path):
     assert result.exit_code == 1 and "unsupported database" in result.stderr
 
 
-def test_cli_commands_have_help():
-    for command in ("freq", "search", "export", "documents", "remove"):
-        result = invoke(command, "--help")
-        assert result.exit_code == 0
-        assert "--db" in result.stdout

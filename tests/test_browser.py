@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from declaraciones_nlp.store import Store
+
 from webcorpus import DOCUMENTS
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

@@ -155,7 +155,11 @@ def test_comparison_scores_every_model_on_the_same_folds_and_repeats_them(traini
 def test_comparison_measures_how_well_the_scores_behave_like_probabilities(training_items, model_dir):
     from declaraciones_nlp.classify.artefacts import model_card, read_meta
     from declaraciones_nlp.classify.evaluate import (
-        SEMANTIC_ROW, _lexicon_predictor, _sklearn_predictor, compare, format_calibration,
+        SEMANTIC_ROW,
+        _lexicon_predictor,
+        _sklearn_predictor,
+        compare,
+        format_calibration,
     )
 
     items = training_items[::4]
@@ -444,6 +448,7 @@ def spanish_only(training_items) -> list[LabelledItem]:
     return [i for i in training_items if i.lang == "es"][::2]
 
 
+@pytest.mark.slow  # trains on thousands of sentence embeddings: over a minute
 def test_semantic_features_carry_the_axes_from_spanish_to_english(training_items, spanish_only):
     from declaraciones_nlp.classify.metrics import scores
 
@@ -459,6 +464,7 @@ def test_semantic_features_carry_the_axes_from_spanish_to_english(training_items
     assert plain < 0.7 and semantic > plain + 0.15, (plain, semantic)
 
 
+@pytest.mark.slow  # trains on thousands of sentence embeddings: over a minute
 def test_cli_trains_a_semantic_model_that_loads_and_explains(tmp_path, spanish_only):
     data = tmp_path / "es.jsonl"
     _write_labelled(data, spanish_only)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from test_bad_input import tamper, train_small_model
+from helpers import tamper, train_small_model
 
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
 ENV.pop("DECLARACIONES_DB", None)

@@ -9,7 +9,8 @@ from declaraciones_nlp import config
 from declaraciones_nlp.errors import InputError, UnreadableDocument
 from declaraciones_nlp.ingest import SUPPORTED_EXTENSIONS, iter_input_files, read_document
 from declaraciones_nlp.ingest.clean import clean_pages, dehyphenate, is_page_number
-from declaraciones_nlp.ingest.metadata import detect_lang, find_edition, find_parties, parse_date
+from declaraciones_nlp.ingest.metadata import find_edition, find_parties, parse_date
+from declaraciones_nlp.text import guess_lang
 
 DECLARATIONS = Path(__file__).resolve().parent / "fixtures" / "declarations"
 SPANISH = "1. Los Presidentes acordaron la interconexión eléctrica en Tumbes y Piura.\n"
@@ -250,9 +251,9 @@ def test_find_edition(text, edition):
     assert find_edition(text) == edition
 
 
-def test_detect_lang():
-    assert detect_lang("Los Presidentes acordaron fortalecer la cooperación.") == "es"
-    assert detect_lang("The leaders agreed to strengthen the partnership.") == "en"
+def test_guess_lang():
+    assert guess_lang("Los Presidentes acordaron fortalecer la cooperación.") == "es"
+    assert guess_lang("The leaders agreed to strengthen the partnership.") == "en"
 
 
 def test_iter_input_files_recursive_sorted_and_filtered(tmp_path):

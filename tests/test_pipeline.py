@@ -1,13 +1,16 @@
 """The pipeline: batch ingestion and relabelling when the model changes."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from declaraciones_nlp import config
 from declaraciones_nlp.api import Corpus
 from declaraciones_nlp.classify import load_model
-from declaraciones_nlp.pipeline import ingest_paths
-from test_bad_input import train_small_model
+from declaraciones_nlp.pipeline import ingest_paths, relabel_stored
+
+from helpers import train_small_model
 
 BOLIVIA = "2017-09-01_pe-bo_declaracion-de-lima.md"
 CHILE = "2017-07-07_pe-cl_declaracion-de-lima.md"
@@ -66,3 +69,22 @@ def test_review_exports_the_least_confident_stored_items(two_models, tmp_path):
     assert len(rows) == 4 and all(row["labels"] == [] and row["text"] for row in rows)
     margins = [row["margin"] for row in rows]
     assert margins == sorted(margins)
+
+
+def test_relabelling_keeps_every_stored_field_of_an_item(two_models, tmp_path):
+    old, new = two_models
+    corpus = Corpus(f"sqlite:///{tmp_path / 'k.db'}")
+    ingest_paths([config.raw_dir() / CHILE], corpus.store, old)
+    before = {(item.doc_id, item.n): item for item in corpus.stored_items()}
+    assert any(item.start > 0 and item.verb and item.act != "other" for item in before.values())
+    corpus.store.register_model(new.version, new.metrics)  # as ingest_paths does before relabelling
+    relabelled = relabel_stored(corpus.store, new)
+    assert len(relabelled) == len(before) == 9
+    unlabelled = {"labels": (), "scores": {}, "explanation": {}, "model_version": None}
+    for item in relabelled:
+        assert item.model_version == new.version and item.labels
+        assert replace(item, **unlabelled) == replace(before[(item.doc_id, item.n)], **unlabelled)
+    stored = corpus.stored_items(model_version=new.version)
+    assert [(i.n, i.labels, i.page, i.start, i.end, i.verb, i.act) for i in stored] == \
+        [(i.n, i.labels, i.page, i.start, i.end, i.verb, i.act) for i in relabelled]
+    assert relabel_stored(corpus.store, new) == []  # nothing left without its labels

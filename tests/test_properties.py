@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from declaraciones_nlp.errors import UnreadableDocument
 from declaraciones_nlp.ingest import read_document
@@ -63,6 +62,20 @@ def test_arbitrary_text_never_crashes(tmp_path, text):
     except UnreadableDocument:
         return
     _check_invariants(document, segment(document))
+
+
+@SETTINGS
+@given(tail=st.text(min_size=0, max_size=400))
+def test_a_numbered_item_survives_any_text_after_it(tmp_path, tail):
+    """The invariants checked on documents that do hold an item, whatever follows it."""
+    first = "1. Los Presidentes acordaron fortalecer la cooperación en materia de seguridad.\n\n"
+    try:
+        document = read_document(_write(tmp_path, first + tail))
+    except UnreadableDocument:
+        return
+    items = segment(document)
+    assert items and items[0].text.startswith("Los Presidentes acordaron fortalecer")
+    _check_invariants(document, items)
 
 
 @SETTINGS

@@ -7,93 +7,11 @@ import pandas as pd
 import pytest
 
 from declaraciones_nlp.errors import InputError
-from declaraciones_nlp.propose import ProposalSettings, propose, recurrences
+from declaraciones_nlp.propose import ProposalSettings, propose
+from declaraciones_nlp.recurrences import recurrences
 from declaraciones_nlp.schema import AXES, LABELS
 
-TEMPLATES = {
-    "security": [
-        "Fortalecer la cooperación en la lucha contra el narcotráfico y el crimen organizado transnacional.",
-        "Intercambiar información de inteligencia sobre terrorismo y lavado de activos.",
-        "Combatir la minería ilegal y la trata de personas en coordinación policial.",
-        "Expand joint efforts against drug trafficking, fentanyl and arms trafficking.",
-    ],
-    "governance": [
-        "Reafirmar el compromiso con la democracia, el Estado de derecho y los derechos humanos.",
-        "Cooperar en la lucha contra la corrupción y la transparencia de la gestión pública.",
-        "Ampliar el programa de becas y el intercambio académico entre universidades.",
-        "Support democratic institutions and coordinate on the crisis in Venezuela.",
-    ],
-    "trade": [
-        "Incrementar el comercio bilateral y las inversiones en el marco del tratado de libre comercio.",
-        "Promover el turismo receptivo y la conectividad aérea para el turismo.",
-        "Facilitar el acceso a mercados de productos agrícolas con medidas sanitarias y fitosanitarias.",
-        "Deepen trade and investment ties and support small and medium enterprises.",
-    ],
-    "environment": [
-        "Impulsar la recuperación ambiental de la cuenca del río y la calidad del agua.",
-        "Cooperar frente al cambio climático y la deforestación de los bosques amazónicos.",
-        "Avanzar en la interconexión eléctrica y las energías renovables.",
-        "Partner on clean energy, climate action and biodiversity conservation.",
-    ],
-    "borders": [
-        "Ejecutar el plan de desarrollo de la zona de integración fronteriza.",
-        "Poner en funcionamiento el centro binacional de atención en frontera y el paso de frontera.",
-        "Mejorar la carretera y el puente internacional para el transporte de carga.",
-        "Coordinate migration management and consular assistance to migrants.",
-    ],
-    "other": ["Agradecer la hospitalidad y acordar la sede de la próxima reunión."],
-}
-
-PERU_NEIGHBOURS = {"borders": 8, "environment": 6, "security": 5, "trade": 4, "governance": 3, "other": 1}
-US_DIALOGUES = {"security": 7, "trade": 7, "governance": 5, "environment": 2, "borders": 1, "other": 1}
-PERU_US = {"trade": 2, "security": 2, "governance": 2}
-
-
-def _doc(parties: tuple[str, str], date: str, mix: dict[str, int], tag: str = "", mechanism: str = "") -> list[dict]:
-    """The item rows of one declaration: `mix[axis]` items per axis, templated texts."""
-    doc_id = f"{'-'.join(parties)}-{date}{tag}"
-    rows = []
-    for axis, count in mix.items():
-        for i in range(count):
-            text = TEMPLATES[axis][i % len(TEMPLATES[axis])]
-            rows.append({"text": f"{text} ({doc_id} {axis} {i})", "labels": [axis]})
-    out = []
-    for n, row in enumerate(rows, start=1):
-        out.append({
-            "doc_id": doc_id, "n": n, "text": row["text"], "section": None, "page": 1 + n // 10,
-            "start": 0, "end": 0, "lang": "es", "verb": None, "act": "commitment",
-            "title": f"Declaración {'-'.join(parties)} {date}", "date": date, "year": int(date[:4]),
-            "place": None, "parties": ",".join(parties), "dyad": "-".join(sorted(parties)),
-            "mechanism": mechanism or "gabinete binacional", "edition": None, "model_version": "test",
-            "labels": row["labels"],
-        })
-    return out
-
-
-def to_frame(rows: list[dict]) -> pd.DataFrame:
-    """Rows → the item DataFrame contract: 0/1 column per label, `score_<axis>` per axis."""
-    df = pd.DataFrame(rows)
-    for label in LABELS:
-        df[label] = df["labels"].map(lambda labels, label=label: int(label in labels))
-    for axis in AXES:
-        df[f"score_{axis}"] = df[axis].map(lambda v: 0.9 if v else 0.05)
-    return df
-
-
-def peru_us_rows(with_joint: bool = True) -> list[dict]:
-    rows: list[dict] = []
-    for partner, years in {"BO": [2015, 2016, 2017], "EC": [2014, 2016, 2018], "CO": [2016, 2018],
-                           "CL": [2017, 2018]}.items():
-        for year in years:
-            rows += _doc(("PE", partner), f"{year}-06-01", PERU_NEIGHBOURS)
-    for partner, years in {"CO": [2021, 2023], "MX": [2021, 2022, 2023], "CL": [2019], "IN": [2023],
-                           "AR": [2025]}.items():
-        for year in years:
-            rows += _doc(("US", partner), f"{year}-09-01", US_DIALOGUES, mechanism="Diálogo de Alto Nivel")
-    if with_joint:
-        rows += _doc(("PE", "US"), "2017-02-24", PERU_US, mechanism="visita presidencial")
-        rows += _doc(("PE", "US"), "2018-02-06", PERU_US, mechanism="visita")
-    return rows
+from helpers import doc_rows as _doc, peru_us_rows, recurrence_frame as _recurrence_frame, to_frame
 
 
 @pytest.fixture
@@ -233,36 +151,6 @@ def test_propose_needs_labels(corpus):
 
 
 # ---------------------------------------------------------------- recurrences
-LAGO = [
-    "Impulsar la recuperación ambiental de la cuenca del Lago Titicaca y de sus recursos hídricos.",
-    "Impulsar la recuperación ambiental integral de la cuenca del Lago Titicaca y sus recursos hídricos.",
-    "Impulsar la recuperación ambiental de la cuenca del Lago Titicaca y sus recursos hídricos compartidos.",
-]
-UNRELATED = [
-    ["Fortalecer el comercio bilateral de productos agrícolas.",
-     "Instalar una mesa de trabajo sobre educación intercultural bilingüe."],
-    ["Promover la cooperación entre las fuerzas armadas en desminado humanitario.",
-     "Crear un fondo para el turismo rural comunitario en la región."],
-    ["Modernizar el puerto de Ilo como salida al mar para la carga boliviana.",
-     "Evaluar la calidad del aire en las ciudades del altiplano."],
-]
-
-
-def _recurrence_frame() -> pd.DataFrame:
-    rows = []
-    for edition, (lago, others, year) in enumerate(zip(LAGO, UNRELATED, (2015, 2016, 2017)), start=1):
-        texts = [others[0], lago, others[1]]
-        for n, text in enumerate(texts, start=1):
-            rows.append({"doc_id": f"bo{edition}", "n": n, "text": text, "page": n, "date": f"{year}-10-01",
-                         "year": year, "title": f"Declaración de Gabinete Binacional Perú–Bolivia {year}",
-                         "parties": "PE,BO", "dyad": "BO-PE", "mechanism": "Gabinete Binacional",
-                         "edition": str(edition), "labels": ["environment"] if text in LAGO else ["trade"]})
-    rows.append({"doc_id": "cl1", "n": 1, "text": LAGO[0], "page": 1, "date": "2016-01-01", "year": 2016,
-                 "title": "Chile", "parties": "PE,CL", "dyad": "CL-PE", "mechanism": "Gabinete Binacional",
-                 "edition": "1", "labels": ["environment"]})
-    return to_frame(rows)
-
-
 def test_recurrences_chains_a_commitment_across_three_editions():
     chains = recurrences(_recurrence_frame(), dyad="PE-BO")
     assert len(chains) == 1

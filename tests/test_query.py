@@ -6,10 +6,12 @@ import pytest
 
 from declaraciones_nlp.charts import bar_chart
 from declaraciones_nlp.errors import InputError
-from declaraciones_nlp.query import Filters, export, freq, search
+from declaraciones_nlp.filters import Filters
+from declaraciones_nlp.query import export, freq, items, search
 from declaraciones_nlp.schema import AXES, LABELS
 from declaraciones_nlp.store import Store
-from test_store import MODEL, N_ITEMS, build_corpus
+
+from helpers import MODEL, N_ITEMS, build_corpus
 
 
 @pytest.fixture
@@ -168,10 +170,10 @@ def test_search_accent_insensitive(corpus):
 
 def test_items_with_filters(corpus):
     store, _ = corpus
-    frame = store.items(Filters(dyad="BO-PE"))
+    frame = items(store, Filters(dyad="BO-PE"))
     assert len(frame) == 2
     assert frame["labels"].tolist() == [["environment"], ["trade"]]
-    scored = store.items(Filters(min_score=0.5, dyad="BO-PE"))
+    scored = items(store, Filters(min_score=0.5, dyad="BO-PE"))
     assert scored["labels"].tolist() == [["security", "environment"], ["trade"]]
     assert scored["score_security"].tolist() == pytest.approx([0.6, 0.1])
 

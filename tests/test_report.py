@@ -3,18 +3,20 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from declaraciones_nlp.cli import propose_cmds
 from declaraciones_nlp.cli._util import app
-from declaraciones_nlp.propose import propose, recurrences
+from declaraciones_nlp.propose import propose
+from declaraciones_nlp.recurrences import recurrences
 from declaraciones_nlp.report import render_html, render_markdown
 from declaraciones_nlp.schema import AXES, AXIS_NAMES_ES
+from declaraciones_nlp.store import Store
 
-from test_propose import _doc, _recurrence_frame, peru_us_rows, to_frame
+from helpers import LAGO, doc_rows as _doc, peru_us_rows, recurrence_frame as _recurrence_frame, store_frame, to_frame
 
 EVIL = 'Combatir el narcotráfico <script>alert("x")</script> & <img src="http://evil.example/x.png">'
 
@@ -79,57 +81,104 @@ def test_html_without_joint_record_still_renders():
 runner = CliRunner()
 
 
-@pytest.fixture
-def patched_store(monkeypatch, corpus):
-    frames = {"items": corpus}
-    monkeypatch.setattr(propose_cmds, "_load_items", lambda db: frames["items"])
-    return frames
+def stored(frame: pd.DataFrame, path) -> str:
+    url = f"sqlite:///{path}"
+    with Store(url) as store:
+        store_frame(store, frame)
+    return url
+
+
+@pytest.fixture(scope="module")
+def corpus_db(corpus, tmp_path_factory) -> str:
+    return stored(corpus, tmp_path_factory.mktemp("report") / "corpus.db")
 
 
 @pytest.mark.parametrize("between", [["PE", "US"], ["PE,US"]])
-def test_cli_propose_json(patched_store, between):
-    result = runner.invoke(app, ["propose", "--between", *between, "--format", "json"])
+def test_cli_propose_json(corpus_db, between):
+    result = runner.invoke(app, ["propose", "--between", *between, "--format", "json", "--db", corpus_db])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["between"] == ["PE", "US"] and len(data["axes"]) == 5
     assert set(data["top"]) == {"trade", "security", "governance"}
 
 
-def test_cli_propose_writes_html_with_options(patched_store, tmp_path):
+def test_cli_propose_writes_html_with_options(corpus_db, tmp_path):
     out = tmp_path / "pe-us.html"
     result = runner.invoke(app, ["propose", "--between", "PE", "US", "--out", str(out),
-                                 "--joint-weight", "0.5", "--half-life", "0", "--since", "2014"])
+                                 "--joint-weight", "0.5", "--half-life", "0", "--since", "2014", "--db", corpus_db])
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     assert "<!DOCTYPE html>" in page and "&lt;script&gt;" in page
 
 
-def test_cli_propose_markdown_to_stdout(patched_store):
-    result = runner.invoke(app, ["propose", "--between", "PE", "US", "--top", "2"])
+def test_cli_propose_markdown_to_stdout(corpus_db):
+    result = runner.invoke(app, ["propose", "--between", "PE", "US", "--top", "2", "--db", corpus_db])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("# Propuesta de ejes temáticos")
 
 
-def test_cli_propose_errors(patched_store):
-    unknown = runner.invoke(app, ["propose", "--between", "PE", "ZZ"])
+def test_cli_propose_errors(corpus_db):
+    unknown = runner.invoke(app, ["propose", "--between", "PE", "ZZ", "--db", corpus_db])
     assert unknown.exit_code == 1 and "ZZ" in unknown.output
-    one = runner.invoke(app, ["propose", "--between", "PE"])
+    absent = runner.invoke(app, ["propose", "--between", "PE", "FR", "--db", corpus_db])
+    assert absent.exit_code == 1 and "party FR is not in the store" in absent.output
+    one = runner.invoke(app, ["propose", "--between", "PE", "--db", corpus_db])
     assert one.exit_code == 2
 
 
-def test_cli_recurrences(patched_store):
-    patched_store["items"] = _recurrence_frame()
-    table = runner.invoke(app, ["recurrences", "--dyad", "PE-BO"])
+def test_cli_recurrences(tmp_path):
+    db = stored(_recurrence_frame(), tmp_path / "recurrences.db")
+    table = runner.invoke(app, ["recurrences", "--dyad", "PE-BO", "--db", db])
     assert table.exit_code == 0, table.output
     assert "BO-PE" in table.stdout
-    as_json = runner.invoke(app, ["recurrences", "--format", "json", "--min-similarity", "0.8"])
+    as_json = runner.invoke(app, ["recurrences", "--format", "json", "--min-similarity", "0.8", "--db", db])
     chains = json.loads(as_json.stdout)
     assert len(chains) == 1 and chains[0]["editions"] == 3
-    bad = runner.invoke(app, ["recurrences", "--dyad", "PE-XX"])
+    bad = runner.invoke(app, ["recurrences", "--dyad", "PE-XX", "--db", db])
     assert bad.exit_code == 1
 
 
-def test_cli_commands_have_help():
-    for command in ("propose", "recurrences"):
-        result = runner.invoke(app, [command, "--help"])
-        assert result.exit_code == 0 and len(result.stdout) > 200
+# ---------------------------------------------------------------- one report, whichever shell writes it
+@pytest.mark.slow
+def test_run_propose_and_the_web_page_write_the_same_report(tmp_path, monkeypatch):
+    """`run` (make run), `propose` and the web page show the same report, recurring commitments included."""
+    from fastapi.testclient import TestClient
+
+    from declaraciones_nlp import config
+    from declaraciones_nlp.web.app import create_app
+
+    raw_files = [p for p in sorted(config.raw_dir().glob("*.md")) if "_pe-bo_" in p.name or "_pe-us_" in p.name
+                 or "_us-co_" in p.name]
+    labelled = config.labeled_dir()
+    home = tmp_path / "home"
+    (home / "corpus" / "raw").mkdir(parents=True)
+    (home / "corpus" / "labeled").mkdir()
+    for path in raw_files:
+        shutil.copy(path, home / "corpus" / "raw" / path.name)
+    for year, wording in ((2019, LAGO[0]), (2020, LAGO[1])):  # one commitment that comes back
+        (home / "corpus" / "raw" / f"{year}_pe-bo_prueba.md").write_text(
+            f"---\ntitle: Declaración de prueba {year}\nparties: [PE, BO]\ndate: {year}-05-01\n"
+            f"mechanism: Gabinete Binacional\nlang: es\n---\n\n1. {wording}\n"
+            "2. Fortalecer el comercio bilateral de productos agrícolas.\n", encoding="utf-8")
+    with (home / "corpus" / "labeled" / "small.jsonl").open("w", encoding="utf-8") as handle:
+        for path in sorted(labelled.glob("written_*.jsonl")):
+            handle.writelines(path.read_text(encoding="utf-8").splitlines(keepends=True)[:240:6])
+    monkeypatch.setenv("DECLARACIONES_HOME", str(home))
+    monkeypatch.delenv("DECLARACIONES_MODELS", raising=False)
+    db = f"sqlite:///{tmp_path / 'run.db'}"
+
+    ran = runner.invoke(app, ["run", "--db", db])
+    assert ran.exit_code == 0, ran.output
+    md = (home / "corpus" / "processed" / "propuesta-PE-US.md").read_text(encoding="utf-8")
+    html = (home / "corpus" / "processed" / "propuesta-PE-US.html").read_text(encoding="utf-8")
+    assert "No se hallaron compromisos recurrentes" not in md and "**BO-PE**" in md and "Titicaca" in md
+
+    printed = runner.invoke(app, ["propose", "--between", "PE", "US", "--db", db])
+    assert printed.exit_code == 0 and printed.stdout == md + "\n"
+    out = tmp_path / "propuesta.html"
+    written = runner.invoke(app, ["propose", "--between", "PE,US", "--out", str(out), "--db", db])
+    assert written.exit_code == 0 and out.read_text(encoding="utf-8") == html
+
+    page = TestClient(create_app(db)).get("/propose", params={"between": "PE,US"}).text
+    nav = page[page.index("<body>") + len("<body>"):page.index("</nav>") + len("</nav>")]
+    assert page.replace(nav, "", 1) == html

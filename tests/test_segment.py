@@ -47,7 +47,9 @@ def test_segment_golden_fixture(stem, suffix, nlp_es):
 def test_spans_point_at_the_item_text(stem):
     src = next(p for p in sorted(DECLARATIONS.glob(f"{stem}.*")) if p.suffix in (".txt", ".md"))
     document = read_document(src)
-    for item in segment(document, use_parser=False):
+    items = segment(document, use_parser=False)
+    assert len(items) == len(expected(DECLARATIONS, stem)["items"])
+    for item in items:
         assert clean_text(document.text[item.start:item.end]) == item.text
         assert document.page_at(item.start) == item.page
 

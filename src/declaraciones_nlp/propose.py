@@ -2,13 +2,12 @@
 
 `propose(items, ("PE", "US"))` answers the question the thesis asks for a
 Peru–US High-Level Dialogue, from the classified agreement items instead of a
-hand reading, and works for any pair in the store. `recurrences(items)` finds
-commitments that come back, nearly word for word, in successive declarations of
-the same pair.
+hand reading, and works for any pair in the store (`recurrences.py` finds the
+commitments that come back).
 
-Both take the item DataFrame of `Store.items()` / `Corpus.items()` (one row per
+It takes the item DataFrame of `query.items()` / `Corpus.items()` (one row per
 item, `doc_id`, `text`, `parties` "PE,US", `dyad`, `date`, `year`, a 0/1 column
-per label and `score_<axis>` per axis) and return plain, JSON-ready data.
+per label and `score_<axis>` per axis) and returns plain, JSON-ready data.
 
 How an axis is scored (defaults in `ProposalSettings`):
 
@@ -45,20 +44,18 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .records import plain
 from .schema import AXES, OTHER
+from .text import country_codes, fold, split_parties
 
-__all__ = ["ProposalSettings", "SUBTOPICS", "propose", "recurrences", "fold", "party_set"]
-
-_CODE = re.compile(r"^[A-Z]{2}$")
-_DYAD = re.compile(r"^[A-Z]{2}-[A-Z]{2}$")
+__all__ = ["ProposalSettings", "SUBTOPICS", "prepare_items", "propose"]
 
 
 @dataclass(frozen=True)
@@ -110,7 +107,7 @@ class ProposalSettings:
 
 # ---------------------------------------------------------------- sub-topics
 # A curated term → sub-topic map, Spanish and English, matched as word-prefix
-# regular expressions on accent-folded lower-case text of the items already
+# regular expressions on the folded text (`text.fold`) of the items already
 # labelled with the axis. It names the themes the thesis and the declarations
 # use; it does not discover new ones (a theme absent from the map is not listed).
 SUBTOPICS: dict[str, list[tuple[str, str, str]]] = {
@@ -195,42 +192,12 @@ SUBTOPICS: dict[str, list[tuple[str, str, str]]] = {
         ("boundaries", "Límites y demarcación", r"\blimites?\b|boundar|\bhitos?\b|demarcacion|delimitacion"),
     ],
 }
-_SUBTOPIC_RE = {axis: [(key, name, re.compile(rx)) for key, name, rx in entries]
-                for axis, entries in SUBTOPICS.items()}
-
-
-def fold(text: str) -> str:
-    """Lower-case `text` and strip accents: `"Narcotráfico"` → `"narcotrafico"`."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+_SUBTOPIC_RE: dict[str, list[tuple[str, str, re.Pattern]]] = {
+    axis: [(key, name, re.compile(rx)) for key, name, rx in entries] for axis, entries in SUBTOPICS.items()
+}
 
 
 # ---------------------------------------------------------------- helpers
-def party_set(value: Any) -> frozenset[str]:
-    """`"PE,US"` (or a list) → `frozenset({"PE", "US"})`."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return frozenset()
-    if isinstance(value, str):
-        parts: Iterable[str] = re.split(r"[,\s;/]+", value)
-    else:
-        parts = value
-    return frozenset(str(p).strip().upper() for p in parts if str(p).strip())
-
-
-def _clean(value: Any) -> Any:
-    """NaN/NA → None, numpy scalars → Python scalars (JSON-ready)."""
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 def _label_matrix(items: pd.DataFrame) -> pd.DataFrame:
     """0/1 frame with one column per axis plus `other`, from the label columns or `labels`."""
     if all(axis in items.columns for axis in AXES):
@@ -247,7 +214,7 @@ def _label_matrix(items: pd.DataFrame) -> pd.DataFrame:
                      f"(one 0/1 column per axis: {', '.join(AXES)})")
 
 
-def _prepare(items: pd.DataFrame) -> pd.DataFrame:
+def prepare_items(items: pd.DataFrame) -> pd.DataFrame:
     """A working copy: parsed parties, year, label columns, per-item axis weights."""
     if not isinstance(items, pd.DataFrame):
         raise InputError("items", "expected a pandas DataFrame of classified items")
@@ -258,15 +225,15 @@ def _prepare(items: pd.DataFrame) -> pd.DataFrame:
     df = pd.DataFrame(index=items.index)
     df["doc_id"] = items["doc_id"].astype(str)
     df["text"] = items["text"].fillna("").astype(str)
-    df["party_set"] = items["parties"].map(party_set)
+    df["party_set"] = items["parties"].map(lambda value: frozenset(split_parties(value)))
     for col in ("n", "page", "title", "date", "dyad", "mechanism", "edition"):
         df[col] = items[col] if col in items.columns else None
-    df["date"] = df["date"].map(lambda d: None if _clean(d) is None else str(d)[:10])
+    df["date"] = df["date"].map(lambda d: None if plain(d) is None else str(d)[:10])
     year = items["year"] if "year" in items.columns else pd.Series(np.nan, index=items.index)
     year = pd.to_numeric(year, errors="coerce")
-    from_date = pd.to_numeric(df["date"].map(lambda d: str(d)[:4] if _clean(d) else None), errors="coerce")
+    from_date = pd.to_numeric(df["date"].map(lambda d: str(d)[:4] if plain(d) else None), errors="coerce")
     df["year"] = year.astype(float).fillna(from_date.astype(float))
-    df["dyad"] = [d if _clean(d) else "-".join(sorted(p)) for d, p in zip(df["dyad"], df["party_set"])]
+    df["dyad"] = [d if plain(d) else "-".join(sorted(p)) for d, p in zip(df["dyad"], df["party_set"])]
     for label in list(AXES) + [OTHER]:
         df[label] = labels[label].to_numpy()
     n_axes = df[list(AXES)].sum(axis=1)
@@ -276,13 +243,6 @@ def _prepare(items: pd.DataFrame) -> pd.DataFrame:
         df[col] = pd.to_numeric(items[col], errors="coerce").fillna(1.0) if col in items.columns else 1.0
     df["has_axis"] = n_axes > 0
     return df.reset_index(drop=True)
-
-
-def _check_code(code: Any, source: str = "--between") -> str:
-    value = str(code).strip().upper() if code is not None else ""
-    if not _CODE.match(value):
-        raise InputError(source, f"{code!r} is not a two-letter party code (e.g. PE, US, EU)")
-    return value
 
 
 def _doc_table(df: pd.DataFrame, settings: ProposalSettings) -> pd.DataFrame:
@@ -360,11 +320,11 @@ def _evidence(df: pd.DataFrame, docs: pd.DataFrame, axis: str, sources: dict[str
             if key in seen:
                 continue
             seen.add(key)
-            page = _clean(row["page"])
+            page = plain(row["page"])
             out.append({
-                "doc": row["doc_id"], "title": _clean(row["title"]), "date": _clean(row["date"]),
+                "doc": row["doc_id"], "title": plain(row["title"]), "date": plain(row["date"]),
                 "text": row["text"], "page": int(page) if page is not None else None,
-                "n": int(_clean(row["n"])) if _clean(row["n"]) is not None else None,
+                "n": int(plain(row["n"])) if plain(row["n"]) is not None else None,
                 "dyad": row["dyad"], "source": src,
             })
             taken += 1
@@ -392,17 +352,16 @@ def propose(items: pd.DataFrame, between: tuple[str, str], top: int = 3, since: 
     items without labels.
     """
     settings = settings or ProposalSettings()
-    if isinstance(between, str):
-        between = tuple(p for p in re.split(r"[,\s]+", between) if p)  # type: ignore[assignment]
-    if len(between) != 2:
-        raise InputError("--between", f"expected two party codes, got {len(between)}")
-    a, b = (_check_code(code) for code in between)
+    codes = country_codes(between, "--between")
+    if len(codes) != 2:
+        raise InputError("--between", f"expected two party codes, got {len(codes)}")
+    a, b = codes
     if a == b:
         raise InputError("--between", f"the two parties must differ (got {a} twice)")
     if not isinstance(top, int) or top < 1 or top > len(AXES):
         raise InputError("--top", f"must be between 1 and {len(AXES)}, got {top}")
 
-    df = _prepare(items)
+    df = prepare_items(items)
     present = set().union(*df["party_set"]) if len(df) else set()
     for code in (a, b):
         if code not in present:
@@ -493,93 +452,3 @@ def propose(items: pd.DataFrame, between: tuple[str, str], top: int = 3, since: 
     })
     return {"between": [a, b], "axes": axes_out, "settings": settings_out,
             "top": [entry["axis"] for entry in axes_out[:top]], "warnings": warnings}
-
-
-# ---------------------------------------------------------------- recurrences
-def recurrences(items: pd.DataFrame, dyad: str | None = None, min_similarity: float = 0.8,
-                min_chars: int = 30) -> list[dict]:
-    """Chains of near-identical items across successive declarations of the same pair.
-
-    Within each dyad, items are compared by TF-IDF cosine similarity on
-    character 3–5-grams of their accent-folded text (robust to small rewordings,
-    inflection and numbering). Documents are walked in date order; each item
-    joins the chain holding the item it resembles most (similarity to any of
-    the chain's items at least `min_similarity`, chain not already holding an
-    item of that document), or starts a new one. Chains spanning two or more documents are returned, with
-    their items in date order; chains are ordered by the date of their first
-    item, longer chains first on ties. Items labelled only `other` (thanks,
-    venue of the next meeting) and items shorter than `min_chars` are ignored.
-
-    Each chain: `{"dyad", "mechanism", "editions", "similarity" (the weakest
-    link), "labels", "text" (the first wording), "items": [{"doc", "title",
-    "date", "edition", "n", "page", "text", "similarity"}...]}`.
-    """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    if not 0.0 < float(min_similarity) <= 1.0:
-        raise InputError("--min-similarity", f"must be in (0, 1], got {min_similarity}")
-    df = _prepare(items)
-    if dyad is not None:
-        codes = [c for c in re.split(r"[-,\s]+", str(dyad).strip().upper()) if c]
-        if len(codes) != 2 or not all(_CODE.match(c) for c in codes):
-            raise InputError("--dyad", f"{dyad!r} is not a pair of two-letter codes (e.g. PE-BO)")
-        dyad = "-".join(sorted(codes))
-        if dyad not in set(df["dyad"]):
-            raise InputError("--dyad", f"no declarations of {dyad} in the store")
-        df = df[df["dyad"] == dyad]
-    df = df[df["has_axis"] & (df["text"].str.len() >= min_chars)]
-
-    chains_out: list[dict] = []
-    for pair, group in df.groupby("dyad", sort=True):
-        if group["doc_id"].nunique() < 2:
-            continue
-        group = group.assign(_date=group["date"].fillna("9999"), _n=pd.to_numeric(group["n"], errors="coerce"))
-        group = group.sort_values(["_date", "doc_id", "_n"], kind="stable").reset_index(drop=True)
-        vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), preprocessor=fold, sublinear_tf=True)
-        matrix = vec.fit_transform(group["text"])
-        sim = (matrix @ matrix.T).toarray()
-        chains: list[dict] = []  # {"rows": [...], "docs": set, "links": [...]}
-        for doc_id in list(dict.fromkeys(group["doc_id"])):
-            rows = group.index[group["doc_id"] == doc_id].tolist()
-            candidates = []
-            for row in rows:
-                for c_idx, chain in enumerate(chains):
-                    if doc_id in chain["docs"]:
-                        continue
-                    s = sim[row, chain["rows"]].max()
-                    if s >= min_similarity:
-                        candidates.append((s, row, c_idx))
-            used_rows, used_chains = set(), set()
-            for s, row, c_idx in sorted(candidates, reverse=True):
-                if row in used_rows or c_idx in used_chains:
-                    continue
-                chains[c_idx]["rows"].append(row)
-                chains[c_idx]["docs"].add(doc_id)
-                chains[c_idx]["links"].append(float(s))
-                used_rows.add(row)
-                used_chains.add(c_idx)
-            for row in rows:
-                if row not in used_rows:
-                    chains.append({"rows": [row], "docs": {doc_id}, "links": [1.0]})
-        for chain in chains:
-            if len(chain["docs"]) < 2:
-                continue
-            rows = group.loc[chain["rows"]]
-            first = rows.iloc[0]
-            chains_out.append({
-                "dyad": pair,
-                "mechanism": _clean(first["mechanism"]),
-                "editions": len(chain["docs"]),
-                "similarity": round(min(chain["links"][1:]), 4),
-                "labels": [axis for axis in AXES if int(first[axis])],
-                "text": first["text"],
-                "items": [{
-                    "doc": r["doc_id"], "title": _clean(r["title"]), "date": _clean(r["date"]),
-                    "edition": _clean(r["edition"]),
-                    "n": int(_clean(r["n"])) if _clean(r["n"]) is not None else None,
-                    "page": int(_clean(r["page"])) if _clean(r["page"]) is not None else None,
-                    "text": r["text"], "similarity": round(link, 4),
-                } for (_, r), link in zip(rows.iterrows(), chain["links"])],
-            })
-    chains_out.sort(key=lambda c: (c["items"][0]["date"] or "9999", -c["editions"], c["dyad"]))
-    return chains_out

@@ -1,29 +1,52 @@
 """Markdown and self-contained HTML reports of an axis proposal, in Spanish.
 
-`render_markdown(proposal, recurrences)` and `render_html(proposal, recurrences)`
-take the plain data returned by `propose.propose` and `propose.recurrences`.
-The HTML page carries its CSS inline and its charts as base64 PNG (matplotlib,
-Agg backend), so it opens offline and can be mailed as one file; every piece of
-item text is escaped (Jinja2 autoescape).
+`proposal_report(items, between, ...)` is the one way to a report: the proposal
+(`propose.propose`) with the recurring commitments of the pair's documents
+(`recurrences.chains_for_pair`), so that `run`, `propose` and the web page write
+the same report for the same store. `render_markdown` and `render_html` take
+that plain data. The HTML page (`templates/proposal.html`) carries its CSS
+inline and its charts as base64 PNG (`charts`), so it opens offline and can be
+mailed as one file; every piece of item text is escaped (Jinja2 autoescape).
 """
 from __future__ import annotations
 
-import base64
-import io
-from typing import Any
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
 
-from jinja2 import Environment
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader
 
-from .schema import AXES, AXIS_COLOURS, AXIS_NAMES_ES, AXIS_SHORT_ES
+from .charts import profile_chart_png, score_chart_png
+from .propose import ProposalSettings, propose
+from .recurrences import chains_for_pair
+from .schema import AXIS_COLOURS, AXIS_NAMES_ES, AXIS_SHORT_ES
+from .text import country_name
 
-__all__ = ["render_markdown", "render_html", "profile_chart_png", "score_chart_png", "COUNTRY_NAMES_ES"]
+__all__ = ["REPORT_FORMATS", "ProposalReport", "proposal_report", "render_html", "render_markdown"]
+REPORT_FORMATS: tuple[str, ...] = ("md", "html", "json")
 
-COUNTRY_NAMES_ES: dict[str, str] = {
-    "AR": "Argentina", "BO": "Bolivia", "BR": "Brasil", "CA": "Canadá", "CL": "Chile", "CN": "China",
-    "CO": "Colombia", "EC": "Ecuador", "EU": "Unión Europea", "IN": "India", "JP": "Japón",
-    "MX": "México", "PE": "Perú", "PY": "Paraguay", "US": "Estados Unidos", "UY": "Uruguay",
-    "VE": "Venezuela",
-}
+
+@dataclass(frozen=True)
+class ProposalReport:
+    """A proposal with the recurring commitments its report shows; `render(fmt)` writes it."""
+
+    proposal: dict
+    chains: list
+
+    def render(self, fmt: str) -> str:
+        """The report as `md`, `html` or `json` (the proposal alone, as `propose --format json`)."""
+        if fmt == "json":
+            return json.dumps(self.proposal, ensure_ascii=False, indent=2)
+        return render_html(self.proposal, self.chains) if fmt == "html" else render_markdown(self.proposal, self.chains)
+
+
+def proposal_report(items: pd.DataFrame, between: Sequence[str], top: int = 3, since: int | None = None,
+                    settings: ProposalSettings | None = None) -> ProposalReport:
+    """The axes proposed for `between` and the recurring commitments of the pair's documents."""
+    result = propose(items, between, top=top, since=since, settings=settings)
+    return ProposalReport(result, chains_for_pair(items, result["between"], since))
 
 # Why each setting has its default value; shown in the report's settings section.
 SETTING_NOTES_ES: dict[str, str] = {
@@ -60,14 +83,10 @@ METHOD_ES = (
 SOURCE_ES = {"joint": "registro conjunto"}
 
 
-def _country(code: str) -> str:
-    return COUNTRY_NAMES_ES.get(code, code)
-
-
 def _source_label(source: str, pair: list[str]) -> str:
     if source == "joint":
         return f"registro conjunto {pair[0]}–{pair[1]}"
-    return f"{_country(source)} con otros socios"
+    return f"{country_name(source)} con otros socios"
 
 
 def _pct(value: float | None) -> str:
@@ -89,8 +108,8 @@ def _why(axis: dict, pair: list[str], settings: dict) -> str:
     a, b = pair
     src = axis["by_source"]
     docs = src.get("docs", {})
-    text = (f"Ocupa el {_pct(src[a])} de la agenda de {_country(a)} con otros socios "
-            f"({docs.get(a, 0)} documentos) y el {_pct(src[b])} de la de {_country(b)} "
+    text = (f"Ocupa el {_pct(src[a])} de la agenda de {country_name(a)} con otros socios "
+            f"({docs.get(a, 0)} documentos) y el {_pct(src[b])} de la de {country_name(b)} "
             f"({docs.get(b, 0)} documentos); interés compartido {src['shared']:.3f}.")
     if src.get("joint") is None:
         text += f" No hay registro conjunto {a}–{b}."
@@ -123,7 +142,7 @@ def _context(proposal: dict, recurrences: list | None, max_chains: int) -> dict[
     base_rows = [(_source_label(k, pair), v.get("docs", 0), v.get("items", 0), ", ".join(v.get("partners", [])))
                  for k, v in base.items()]
     return {
-        "pair": pair, "names": [_country(c) for c in pair], "axes": axes,
+        "pair": pair, "names": [country_name(c) for c in pair], "axes": axes,
         "top": [AXIS_NAMES_ES.get(a, a) for a in proposal.get("top", [])],
         "warnings": proposal.get("warnings", []), "settings": plain_settings, "base_rows": base_rows,
         "chains": chains_sorted[:max_chains], "n_chains": len(chains), "method": METHOD_ES,
@@ -191,132 +210,9 @@ def render_markdown(proposal: dict, recurrences: list | None = None, max_chains:
     return "\n".join(out)
 
 
-# ---------------------------------------------------------------- charts
-def _png(fig) -> str:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(fig)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def profile_chart_png(proposal: dict) -> str:
-    """Base64 PNG: one panel per source (each party with others, joint record), axis shares in %."""
-    from matplotlib.figure import Figure
-
-    a, b = proposal["between"]
-    by_axis = {entry["axis"]: entry["by_source"] for entry in proposal["axes"]}
-    panels = [(a, f"{_country(a)} con otros"), (b, f"{_country(b)} con otros")]
-    if any(src.get("joint") is not None for src in by_axis.values()):
-        panels.append(("joint", f"Registro conjunto {a}–{b}"))
-    fig = Figure(figsize=(3.2 * len(panels), 2.8))
-    labels = [AXIS_SHORT_ES[axis] for axis in AXES]
-    colours = [AXIS_COLOURS[axis] for axis in AXES]
-    top = max([100 * (by_axis[axis].get(key) or 0) for key, _ in panels for axis in AXES] + [1])
-    for i, (key, title) in enumerate(panels):
-        ax = fig.add_subplot(1, len(panels), i + 1)
-        values = [100 * (by_axis[axis].get(key) or 0) for axis in AXES]
-        ax.barh(labels, values, color=colours)
-        ax.invert_yaxis()
-        ax.set_xlim(0, top * 1.15)
-        ax.set_title(title, fontsize=9)
-        ax.set_xlabel("% de la agenda", fontsize=8)
-        ax.tick_params(labelsize=8)
-        if i:
-            ax.set_yticklabels([])
-        for spine in ("top", "right"):
-            ax.spines[spine].set_visible(False)
-    fig.tight_layout()
-    return _png(fig)
-
-
-def score_chart_png(proposal: dict) -> str:
-    """Base64 PNG: the ranked scores, split into the shared-interest and joint-record parts."""
-    from matplotlib.figure import Figure
-
-    w = float(proposal.get("settings", {}).get("effective_joint_weight", 0) or 0)
-    entries = proposal["axes"]
-    labels = [AXIS_SHORT_ES.get(e["axis"], e["axis"]) for e in entries]
-    shared = [(1 - w) * e["by_source"]["shared"] for e in entries]
-    joint = [w * (e["by_source"].get("joint") or 0) for e in entries]
-    colours = [AXIS_COLOURS.get(e["axis"], "#999999") for e in entries]
-    fig = Figure(figsize=(6, 2.6))
-    ax = fig.add_subplot(1, 1, 1)
-    ax.barh(labels, shared, color=colours)
-    ax.barh(labels, joint, left=shared, color=colours, alpha=0.45, hatch="//")
-    ax.invert_yaxis()
-    ax.set_xlabel("puntuación", fontsize=8)
-    ax.tick_params(labelsize=8)
-    from matplotlib.patches import Patch
-
-    ax.legend(handles=[Patch(facecolor="#777777", label="interés compartido"),
-                       Patch(facecolor="#777777", alpha=0.45, hatch="//", label="registro conjunto")],
-              fontsize=7, frameon=False, loc="lower right")
-    for spine in ("top", "right"):
-        ax.spines[spine].set_visible(False)
-    fig.tight_layout()
-    return _png(fig)
-
-
 # ---------------------------------------------------------------- HTML
-_HTML = """<!DOCTYPE html>
-<html lang="es"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Propuesta de ejes temáticos: {{ names[0] }} – {{ names[1] }}</title>
-<style>
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
-h1{font-size:1.6rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
-table{border-collapse:collapse;margin:.5rem 0;font-size:.92rem}th,td{border:1px solid #ddd;padding:.3rem .5rem;vertical-align:top}
-th{background:#f4f4f4;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.swatch{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;margin-right:.35rem;vertical-align:middle}
-.warn{background:#fff4e0;border-left:4px solid #E69F00;padding:.5rem .8rem;margin:.4rem 0}
-.axis{border-left:6px solid #999;padding:.2rem 0 .2rem 1rem;margin:1.2rem 0}
-blockquote{margin:.4rem 0;padding:.3rem .8rem;background:#f8f8f8;border-left:3px solid #ccc}
-.cite{color:#555;font-size:.85rem}.muted{color:#666;font-size:.9rem}img{max-width:100%}
-.top{font-size:1.1rem}.tag{display:inline-block;background:#eef;border-radius:3px;padding:0 .3rem;margin:0 .2rem .2rem 0;font-size:.85rem}
-</style></head><body>
-<h1>Propuesta de ejes temáticos: {{ names[0] }} – {{ names[1] }}</h1>
-<p class="top">Ejes propuestos:
-{% for name in top %}<strong>{{ name }}</strong>{% if not loop.last %}; {% endif %}{% endfor %}.</p>
-{% if warnings %}<h2>Avisos</h2>{% for w in warnings %}<div class="warn">⚠ {{ w }}</div>{% endfor %}{% endif %}
-<h2>Ejes ordenados</h2>
-<table><thead><tr><th>Rango</th><th>Eje</th><th>Puntuación</th><th>{{ pair[0] }} con otros</th><th>{{ pair[1] }} con otros</th><th>Interés compartido</th><th>Registro conjunto</th></tr></thead><tbody>
-{% for axis in axes %}<tr><td class="num">{{ axis.rank }}</td><td><span class="swatch" style="background:{{ axis.colour }}"></span>{{ axis.name }}</td>
-<td class="num">{{ '%.3f'|format(axis.score) }}</td><td class="num">{{ pct(axis.by_source[pair[0]]) }}</td><td class="num">{{ pct(axis.by_source[pair[1]]) }}</td>
-<td class="num">{{ '%.3f'|format(axis.by_source.shared) }}</td><td class="num">{{ pct(axis.by_source.joint) }}</td></tr>
-{% endfor %}</tbody></table>
-<p><img alt="Puntuación por eje" src="data:image/png;base64,{{ score_png }}"></p>
-<h2>Perfil temático de cada parte</h2>
-<p class="muted">Proporción media de cada eje en las declaraciones de cada parte con otros socios y en el registro conjunto.</p>
-<p><img alt="Perfil temático por eje" src="data:image/png;base64,{{ profile_png }}"></p>
-<h2>Por qué</h2>
-{% for axis in axes %}<div class="axis" style="border-left-color:{{ axis.colour }}">
-<h3>{{ axis.rank }}. {{ axis.name }} — {{ '%.3f'|format(axis.score) }}</h3>
-<p>{{ axis.why }}</p>
-{% if axis.subtopics %}<p>Subtemas: {% for s in axis.subtopics %}<span class="tag">{{ s.name }} ({{ s['items'] }})</span>{% endfor %}</p>{% endif %}
-{% for ev in axis.evidence %}<blockquote>«{{ ev.text }}»<br><span class="cite">{{ ev.cite }} · {{ ev.source_label }}</span></blockquote>{% endfor %}
-</div>{% endfor %}
-<h2>Compromisos recurrentes</h2>
-{% if chains %}<p class="muted">Ítems que se repiten, casi iguales, en declaraciones sucesivas de una misma pareja ({{ n_chains }} cadenas; se muestran {{ chains|length }}).</p>
-{% for chain in chains %}<div class="axis"><strong>{{ chain.dyad }}</strong> · {{ chain.editions }} ediciones · similitud mínima {{ '%.2f'|format(chain.similarity) }}
-{% for x in chain.labels %}<span class="tag">{{ axis_short.get(x, x) }}</span>{% endfor %}
-{% for it in chain['items'] %}<blockquote>«{{ it.text }}»<br><span class="cite">{{ it.title or it.doc }}{% if it.date %}, {{ it.date }}{% endif %}{% if it.page %}, p. {{ it.page }}{% endif %}{% if it.n %}, ítem {{ it.n }}{% endif %}</span></blockquote>{% endfor %}
-</div>{% endfor %}
-{% else %}<p>No se hallaron compromisos recurrentes para esta selección.</p>{% endif %}
-<h2>Parámetros utilizados</h2>
-<p>{{ method }}</p>
-<table><thead><tr><th>Parámetro</th><th>Valor</th><th>Motivo</th></tr></thead><tbody>
-{% for key, value, note in settings %}<tr><td><code>{{ key }}</code></td><td>{{ fmt(value) }}</td><td>{{ note }}</td></tr>{% endfor %}
-</tbody></table>
-<table><thead><tr><th>Fuente</th><th>Documentos</th><th>Ítems</th><th>Parejas</th></tr></thead><tbody>
-{% for label, n_docs, n_items, partners in base_rows %}<tr><td>{{ label }}</td><td class="num">{{ n_docs }}</td><td class="num">{{ n_items }}</td><td>{{ partners or '—' }}</td></tr>{% endfor %}
-</tbody></table>
-</body></html>
-"""
-
-_ENV = Environment(autoescape=True, trim_blocks=False)
-_TEMPLATE = _ENV.from_string(_HTML)
+_TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+                         autoescape=True, trim_blocks=False)
 
 
 def _fmt(value: Any) -> str:
@@ -330,5 +226,5 @@ def _fmt(value: Any) -> str:
 def render_html(proposal: dict, recurrences: list | None = None, max_chains: int = 15) -> str:
     """The proposal as one self-contained HTML page (inline CSS, base64 PNG charts, escaped text)."""
     ctx = _context(proposal, recurrences, max_chains)
-    return _TEMPLATE.render(**ctx, pct=_pct, fmt=_fmt,
-                            profile_png=profile_chart_png(proposal), score_png=score_chart_png(proposal))
+    return _TEMPLATES.get_template("proposal.html").render(
+        **ctx, pct=_pct, fmt=_fmt, profile_png=profile_chart_png(proposal), score_png=score_chart_png(proposal))

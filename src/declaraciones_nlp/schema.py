@@ -128,10 +128,3 @@ class AgreementItem:
     scores: Mapping[str, float] = field(default_factory=dict)
     explanation: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     model_version: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["labels"] = list(self.labels)
-        data["scores"] = dict(self.scores)
-        data["explanation"] = {k: list(v) for k, v in self.explanation.items()}
-        return data

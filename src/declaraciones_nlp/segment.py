@@ -17,8 +17,9 @@ from dataclasses import dataclass, field, replace
 
 from .acts import act_of, verb_by_rules, verbs_by_parser
 from .errors import NLPModelMissing
-from .ingest.metadata import _MONTH as _MONTHS, _PLACE_DATE_LINE, detect_lang, parse_date
+from .ingest.metadata import _MONTH as _MONTHS, _PLACE_DATE_LINE, parse_date
 from .schema import AgreementItem, Document
+from .text import dehyphenate, guess_lang
 
 _UPPER = "A-ZÁÉÍÓÚÑÜ"
 # "1.", "1)", "12.-", a decimal "1.1"/"2.3." (group 3) or a bare number before a tab or a wide gap
@@ -253,8 +254,7 @@ def clean_text(raw: str) -> str:
     s = re.sub(r"<!--.*?-->", " ", raw, flags=re.S)
     s = re.sub(r"\[([^\]]*)\]\((?:[^()\s]|\([^)]*\))*\)", r"\1", s)
     s = re.sub(r"</?[A-Za-z][^>]*>", "", s)
-    s = re.sub(r"(?<=[a-záéíóúñü])-\n[ \t]*(?=[a-záéíóúñü])", "", s)
-    s = re.sub(r"(?<=\w)-\n[ \t]*(?=[A-ZÁÉÍÓÚÑ])", "-", s)
+    s = dehyphenate(s)
     s = re.sub(r"(?<!\\)\*+", "", s)
     s = re.sub(r"(?<![\w\\])__(?=\S)|(?<=\S)__(?!\w)", "", s)
     s = re.sub(r"\\([\\`*_{}\[\]()#+\-.!$>])", r"\1", s)
@@ -477,7 +477,7 @@ def segment(document: Document, nlp=None, use_parser: bool = True) -> list[Agree
     """
     spans = _item_spans(document)
     texts = [clean_text(document.text[s.start:s.end]) for s in spans]
-    langs = [detect_lang(t, default=document.lang) for t in texts]
+    langs = [guess_lang(t, default=document.lang) for t in texts]
     verbs = [verb_by_rules(t, lang) for t, lang in zip(texts, langs)]
     items = [
         AgreementItem(

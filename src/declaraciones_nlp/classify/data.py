@@ -21,8 +21,7 @@ from typing import Any, Iterator, Sequence
 from .. import config, external
 from ..errors import InputError
 from ..schema import LANGS, validate_labels
-from .features import guess_lang
-
+from ..text import guess_lang
 
 KINDS = (None, "items", "prose", "articles")
 DEFAULT_COLLECTION = "us-statements"

@@ -12,7 +12,6 @@ import hashlib
 import os
 import re
 import tempfile
-import unicodedata
 import zipfile
 from functools import lru_cache
 from pathlib import Path
@@ -21,8 +20,9 @@ from typing import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from ..text import fold
+
 _WORD = re.compile(r"\w+", re.UNICODE)
-_STRIP = re.compile(r"[\u0300-\u036f]")
 
 STOPWORDS: dict[str, frozenset[str]] = {
     "es": frozenset(
@@ -36,11 +36,6 @@ STOPWORDS: dict[str, frozenset[str]] = {
         "the their them these this those to was were which while will with within".split()
     ),
 }
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents: "Migración" → "migracion"."""
-    return _STRIP.sub("", unicodedata.normalize("NFD", text.lower()))
 
 
 def fold_words(text: str) -> list[str]:
@@ -146,18 +141,6 @@ class CharNgrams:
             counts.data += 1
         counts.data *= self.idf[counts.indices]
         return normalize(counts, norm="l2", copy=False)
-
-
-_ES_HINTS = frozenset("el la los las de del que y en para por con se una sobre entre".split())
-_EN_HINTS = frozenset("the of and to in for with on that will is are by from their".split())
-
-
-def guess_lang(text: str) -> str:
-    """`es` or `en` from function words (the corpus has only these two)."""
-    words = fold_words(text)
-    es = sum(w in _ES_HINTS for w in words)
-    en = sum(w in _EN_HINTS for w in words)
-    return "en" if en > es else "es"
 
 
 def lexicon_block(

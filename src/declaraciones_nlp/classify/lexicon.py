@@ -1,7 +1,7 @@
 """The axis lexicon: Spanish and English terms per axis, counted as features.
 
 Entries live in `lexicon.tsv` beside this module (axis, pattern). Patterns are
-matched on folded words (see `features.fold`); `word*` is a prefix. At each
+matched on folded words (see `text.fold`); `word*` is a prefix. At each
 word the longest pattern wins and its words are consumed, so a phrase entry
 such as `seguridad alimentaria → governance` stops `seguridad` from counting
 for `security`. Axis `none` consumes words without counting them.

@@ -32,9 +32,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
 from ..schema import AXES, LABELS, OTHER, AgreementItem
-from .features import (
-    SEMANTIC_DIM, CharNgrams, fold, guess_lang, lexicon_block, sentence_embeddings, spacy_lemmas, stem_tokens,
-)
+from ..text import fold, guess_lang
+from .features import SEMANTIC_DIM, CharNgrams, lexicon_block, sentence_embeddings, spacy_lemmas, stem_tokens
 from .lexicon import LEXICON_AXES, Lexicon
 from .metrics import label_indicator
 

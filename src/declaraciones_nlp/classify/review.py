@@ -10,20 +10,14 @@ import json
 from pathlib import Path
 from typing import Any, Sequence
 
+from ..schema import AgreementItem
 from .model import AxisClassifier
 
 
-def candidates_from_items(frame: Any) -> list[dict[str, Any]]:
-    """Review candidates from an item DataFrame (`Corpus.items()`)."""
-    def value(row: dict[str, Any], key: str) -> Any:
-        item = row.get(key)
-        return item if isinstance(item, (str, int)) else None
-
-    return [
-        {"text": row["text"], "lang": value(row, "lang") or "es", "section": value(row, "section"),
-         "doc": value(row, "doc_id"), "n": int(row["n"])}
-        for row in frame.to_dict("records")
-    ]
+def candidates_from_items(items: Sequence[AgreementItem]) -> list[dict[str, Any]]:
+    """Review candidates from stored items (`Corpus.stored_items()`)."""
+    return [{"text": item.text, "lang": item.lang or "es", "section": item.section, "doc": item.doc_id, "n": item.n}
+            for item in items]
 
 
 def candidates_from_labelled(paths: Sequence[Path] | None = None) -> list[dict[str, Any]]:

@@ -11,7 +11,14 @@ from .. import config as settings
 from ..schema import LABELS
 from .artefacts import active_dir, next_model_dir, read_meta, save_model, set_current, shipped_dir
 from .data import (
-    LabelledItem, RefResolver, data_hash, default_data_paths, load_labelled, missing_collections, missing_note, records_hash,
+    LabelledItem,
+    RefResolver,
+    data_hash,
+    default_data_paths,
+    load_labelled,
+    missing_collections,
+    missing_note,
+    records_hash,
 )
 from .lexicon import Lexicon
 from .metrics import scores

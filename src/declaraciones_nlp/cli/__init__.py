@@ -5,8 +5,8 @@ parse options, call the library and print.
 """
 from __future__ import annotations
 
+from . import data_cmds, ingest_cmds, model_cmds, pipeline_cmds, propose_cmds, query_cmds, serve_cmd  # noqa: F401,E402
 from ._util import app
-from . import data_cmds, ingest_cmds, model_cmds, query_cmds, propose_cmds, serve_cmd, pipeline_cmds  # noqa: F401,E402
 
 
 def main() -> None:

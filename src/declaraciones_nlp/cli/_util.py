@@ -8,8 +8,8 @@ from typing import Callable, Optional
 
 import typer
 import typer.core
-from rich.markup import escape
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import DeclaracionesError
 

@@ -12,7 +12,7 @@ from ..errors import InputError
 from ._util import DbOption, app, console, err_console, handle_errors
 
 ModelOption = typer.Option(
-    None, "--model", help="Model directory. Default: the current model (models/CURRENT).", show_default=False
+    None, "--model", help="Model directory. Default: the model in use (models/CURRENT, else the shipped one).", show_default=False
 )
 
 
@@ -65,34 +65,26 @@ def train(
     `--data review.jsonl`; lines left with empty `labels` are refused.
     """
     from ..classify.data import missing_note
-    from ..classify.train import default_config, train as train_model, train_default
+    from ..classify.retrain import train_and_compare
+    from ..classify.versions import format_versions
 
-    config = default_config(seed, semantic=True if semantic else None)
-    previous = _current_meta()
-    data = _expand(list(data or []) + list(files or []))
-    if ship and not default:
-        raise InputError("--ship", "goes with --default (the shipped model is trained on corpus/labeled/)")
-    if default:
-        if data or out:
-            raise InputError("--default", "cannot be combined with --data or --out")
-        meta = train_default(quiet_if_current=quiet_if_current, config=config, ship=ship)
-        if meta is None:
-            if not quiet:
-                console.print("model is current (same training data); nothing to do")
-            return
-    else:
-        if not data:
-            raise InputError("--data", "give at least one labelled JSONL file (or use --default)")
-        if out is None:
-            raise InputError("--out", "give the model directory to write (or use --default)")
-        meta = train_model(data, out, config=config, make_current=current)
-    note = missing_note(meta["data"].get("missing", {}))
+    trained = train_and_compare(_expand(list(data or []) + list(files or [])), out, default=default,
+                                quiet_if_current=quiet_if_current, make_current=current, seed=seed,
+                                semantic=semantic, compare=not quiet, ship=ship)
+    if trained.meta is None:
+        if not quiet:
+            console.print("model is current (same training data); nothing to do")
+        return
+    note = missing_note(trained.meta["data"].get("missing", {}))
     if note:
         err_console.print(f"note: {note}", highlight=False, soft_wrap=True)
-    _print_metrics(meta["metrics"], quiet)
-    if previous is not None and not quiet and Path(previous["dir"]).resolve() != Path(meta["dir"]).resolve():
-        _print_against(previous, meta)
-    console.print(f"model written to {meta['dir']}", highlight=False)
+    _print_metrics(trained.meta["metrics"], quiet)
+    if trained.warning:
+        err_console.print(f"warning: {trained.warning}", highlight=False)
+    elif trained.versions is not None and len(trained.versions):
+        title = f"{trained.previous['name']} (current)"
+        console.print("\n" + format_versions(trained.versions, title, trained.meta["name"]), highlight=False)
+    console.print(f"model written to {trained.meta['dir']}", highlight=False)
 
 
 def _expand(paths: List[Path]) -> List[Path]:
@@ -109,45 +101,6 @@ def _expand(paths: List[Path]) -> List[Path]:
         else:
             out.append(path)
     return out
-
-
-def _print_versions(against: Path, target: Path | None, format: str) -> None:
-    from ..classify.versions import compare_versions, format_versions
-
-    if target is None:
-        raise InputError("--model", "no current model to compare; give --model DIR")
-    table = compare_versions(against, target)
-    if format == "json":
-        console.print_json(table.to_json(orient="records"))
-    else:
-        console.print(format_versions(table, Path(against).name, Path(target).name), highlight=False)
-
-
-def _current_meta() -> dict | None:
-    """The current model's meta.json (with its directory), or None when there is none or it is unreadable."""
-    from ..classify.artefacts import active_dir, read_meta
-    from ..errors import ModelError
-
-    path = active_dir()
-    try:
-        return read_meta(path) | {"dir": str(path)} if path is not None else None
-    except ModelError:
-        return None
-
-
-def _print_against(previous: dict, meta: dict) -> None:
-    """After training: the new model against the one that was current; a comparison that
-    cannot be made is a warning, since the new model is already written."""
-    from ..classify.versions import compare_versions, format_versions
-    from ..errors import ModelError
-
-    try:
-        table = compare_versions(previous, meta)
-    except ModelError as exc:
-        err_console.print(f"warning: not compared with the current model: {exc}", highlight=False)
-        return
-    if len(table):
-        console.print("\n" + format_versions(table, f"{previous['name']} (current)", meta["name"]), highlight=False)
 
 
 @app.command()
@@ -223,43 +176,26 @@ def evaluate(
     ),
 ) -> None:
     """Per-axis precision/recall/F1, macro/micro F1 and confusion between axes."""
-    from ..classify import load_model
-    from ..classify.artefacts import active_dir, read_meta, write_meta
-    from ..classify.data import default_data_paths, load_labelled
-    from ..classify.evaluate import (
-        compare as run_compare, evaluate_model, format_calibration, format_comparison, format_confusion, format_scores,
-    )
+    from ..classify.artefacts import active_dir
+    from ..classify.evaluate import format_calibration, format_comparison, format_confusion, format_scores
+    from ..classify.retrain import evaluate_and_record
+    from ..classify.versions import format_versions
 
     if format not in ("table", "json"):
         raise InputError("--format", f"unknown format {format!r} (table or json)")
-    if repeats < 1:
-        raise InputError("--repeats", f"must be at least 1, not {repeats}")
-    target = model_dir or active_dir()
-    if against is not None:
-        if str(against) == "current":
-            against = active_dir()
-            if against is None:
-                raise InputError("--against", "no model in use to compare with")
-        _print_versions(against, target, format)
-        if not (data or compare):
-            return
-    paths = data or default_data_paths()
-    items = load_labelled(paths)
-    result: dict = {}
-    if target is not None and (Path(target) / "meta.json").is_file() or model_dir is not None:
-        model = load_model(model_dir)
-        result["model"] = evaluate_model(model, items)
-    if compare:
-        result["comparison"] = run_compare(
-            items, folds=folds, seed=seed, repeats=repeats,
-            progress=None if format == "json" else lambda name: err_console.print(f"  done: {name}", highlight=False),
-        )
-        if "model" in result:
-            meta = read_meta(Path(target))
-            meta["comparison"] = result["comparison"]
-            write_meta(Path(target), meta)
+    progress = None if format == "json" else lambda name: err_console.print(f"  done: {name}", highlight=False)
+    result = evaluate_and_record(data, model_dir, against=against, compare=compare, folds=folds, seed=seed,
+                                 repeats=repeats, progress=progress)
+    versions = result.pop("versions", None)
+    if versions is not None:
+        if format == "json":
+            console.print_json(versions.to_json(orient="records"))
+        else:
+            before = active_dir() if str(against) == "current" else against
+            console.print(format_versions(versions, Path(before).name, Path(model_dir or active_dir()).name),
+                          highlight=False)
     if not result:
-        raise InputError("--model", "no current model to evaluate; train one or use --compare")
+        return
     if format == "json":
         console.print_json(json.dumps(result))
         return
@@ -306,7 +242,8 @@ def review(
     if source == "corpus":
         from ..api import Corpus
 
-        candidates = candidates_from_items(Corpus(db).items())
+        with Corpus(db) as corpus:
+            candidates = candidates_from_items(corpus.stored_items())
     else:
         candidates = candidates_from_labelled()
     rows = review_queue(model, candidates, n=n)

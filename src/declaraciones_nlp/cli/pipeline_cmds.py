@@ -8,9 +8,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from .. import config, pipeline
+from ..api import Corpus
 from ..classify import load_model
-from ..store import Store
+from ..pipeline import IngestSummary
 from ._util import DbOption, app, console, err_console, handle_errors, split_codes
 
 
@@ -22,7 +22,7 @@ def overrides_from_options(
     return {key: value for key, value in values.items() if value}
 
 
-def print_summary(summary: pipeline.IngestSummary) -> None:
+def print_summary(summary: IngestSummary) -> None:
     console.print(
         f"Read {summary.documents_read} documents, stored {summary.documents_stored} "
         f"({summary.items_stored} items), {len(summary.duplicates)} already stored, "
@@ -52,8 +52,8 @@ def ingest(
     """
     overrides = overrides_from_options(parties, date, mechanism, title)
     classifier = load_model(model)
-    store = Store(db)
-    summary = pipeline.ingest_paths(paths, store, classifier, overrides, silent=quiet, workers=workers)
+    with Corpus(db) as corpus:
+        summary = corpus.ingest(paths, model=classifier, silent=quiet, workers=workers, **overrides)
     print_summary(summary)
     if summary.refused:
         raise typer.Exit(1)
@@ -66,27 +66,15 @@ def run(
     between: str = typer.Option("PE,US", "--between", help="The pair whose axes the report proposes."),
 ) -> None:
     """The main job: train if needed, ingest corpus/raw/, print the axis table, write the report."""
-    from ..classify import ensure_default_model
-    from ..query import Filters, freq
-    from ..propose import propose
-    from ..report import render_html, render_markdown
-    from ..api import Corpus
+    from ..jobs import run as run_job
 
-    classifier = ensure_default_model(log=console.print)
-    corpus = Corpus(db)
-    summary = pipeline.ingest_paths([config.raw_dir()], corpus.store, classifier, silent=False)
-    print_summary(summary)
-    table = freq(corpus.store, ["dyad", "axis"], Filters())
-    console.print(_pivot_table(table))
-    pair = split_codes(between)
-    proposal = propose(corpus.items(), (pair[0], pair[1]))
-    out_dir = config.processed_dir()
-    stem = f"propuesta-{pair[0]}-{pair[1]}"
-    (out_dir / f"{stem}.md").write_text(render_markdown(proposal), encoding="utf-8")
-    (out_dir / f"{stem}.html").write_text(render_html(proposal), encoding="utf-8")
-    top = ", ".join(axis["axis"] for axis in proposal["axes"][:3])
-    console.print(f"Proposed axes for {pair[0]}–{pair[1]}: {top}")
-    console.print(f"Report: {out_dir / (stem + '.md')}")
+    result = run_job(db, between, log=console.print)
+    print_summary(result.summary)
+    console.print(_pivot_table(result.table))
+    a, b = result.report.proposal["between"]
+    top = ", ".join(axis["axis"] for axis in result.report.proposal["axes"][:3])
+    console.print(f"Proposed axes for {a}–{b}: {top}")
+    console.print(f"Report: {result.paths[0]}")
 
 
 def _pivot_table(rows) -> Table:

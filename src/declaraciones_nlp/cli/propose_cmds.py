@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ..api import Corpus
 from ..errors import InputError
 from ._util import DbOption, TableJson, app, console, err_console, handle_errors, split_codes
 
@@ -18,13 +19,6 @@ class ReportFormat(str, Enum):
     md = "md"
     html = "html"
     json = "json"
-
-
-def _load_items(db: Optional[str]):
-    """The classified item DataFrame of the store (`Corpus(db).items()`)."""
-    from ..api import Corpus
-
-    return Corpus(db).items()
 
 
 def _parse_between(value: str, extra: list[str]) -> tuple[str, str]:
@@ -69,29 +63,17 @@ def propose(
     mechanisms with others (per-document shares, recency-weighted), combined by geometric
     mean, plus the pair's own joint record. Example: `declaraciones propose --between PE US --format html --out pe-us.html`.
     """
-    from ..propose import ProposalSettings, party_set, propose as run_propose, recurrences
-    from ..report import render_html, render_markdown
-
     pair = _parse_between(between, list(ctx.args))
     if fmt is None:
         suffix = out.suffix.lower().lstrip(".") if out else ""
         fmt = ReportFormat(suffix) if suffix in ("md", "html", "json") else (
             ReportFormat.html if suffix == "htm" else ReportFormat.md)
-    settings = ProposalSettings(joint_weight=joint_weight, half_life=half_life or None, min_docs=min_docs)
-    items = _load_items(db)
-    result = run_propose(items, pair, top=top, since=since, settings=settings)
-    if fmt is ReportFormat.json:
-        _write(json.dumps(result, ensure_ascii=False, indent=2), out)
-    else:
-        a, b = result["between"]
-        mask = items["parties"].map(lambda p: bool(party_set(p) & {a, b}))
-        if since is not None and "year" in items.columns:
-            mask &= items["year"].ge(since).fillna(False).astype(bool)
-        chains = recurrences(items[mask]) if mask.any() else []
-        render = render_html if fmt is ReportFormat.html else render_markdown
-        _write(render(result, chains), out)
+    with Corpus(db) as corpus:
+        report = corpus.proposal_report(pair, top=top, since=since, joint_weight=joint_weight,
+                                        half_life=half_life or None, min_docs=min_docs)
+    _write(report.render(fmt.value), out)
     if out is not None or fmt is ReportFormat.json:
-        for warning in result["warnings"]:
+        for warning in report.proposal["warnings"]:
             err_console.print(f"[yellow]warning:[/] {escape(warning)}", markup=True, highlight=False, soft_wrap=True)
 
 
@@ -105,9 +87,8 @@ def recurrences(
     db: Optional[str] = DbOption,
 ) -> None:
     """List commitments repeated, nearly word for word, across successive declarations of a pair."""
-    from ..propose import recurrences as find_recurrences
-
-    chains = find_recurrences(_load_items(db), dyad=dyad, min_similarity=min_similarity)
+    with Corpus(db) as corpus:
+        chains = corpus.recurrences(dyad=dyad, min_similarity=min_similarity)
     if fmt is TableJson.json:
         typer.echo(json.dumps(chains, ensure_ascii=False, indent=2))
         return

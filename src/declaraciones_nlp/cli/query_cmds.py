@@ -12,10 +12,12 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from ..api import Corpus
 from ..errors import InputError
-from ..query import EXPORT_FORMATS, Filters, check_by, export, freq, search, to_records
+from ..filters import Filters
+from ..query import EXPORT_FORMATS, check_by
+from ..records import to_records
 from ..schema import AXIS_SHORT_ES
-from ..store import Store
 from ._util import DbOption, TableCsvJson, TableJsonl, app, console, err_console, handle_errors
 
 # The filters every query command takes, declared once; `with_filters` adds them to a command.
@@ -101,8 +103,8 @@ def freq_cmd(
     fields = check_by(by or ["axis"])
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         raise InputError("--chart", f"a chart is written as .png or .svg, not {chart.name!r}")
-    with Store(db) as store:
-        frame = freq(store, fields, filters)
+    with Corpus(db) as corpus:
+        frame = corpus.freq(fields, filters)
     if chart is not None:
         from ..charts import bar_chart
 
@@ -144,8 +146,8 @@ def search_cmd(
 
     Example: declaraciones search "minería ilegal" --country CO
     """
-    with Store(db) as store:
-        hits = search(store, query, filters, limit=limit)
+    with Corpus(db) as corpus:
+        hits = corpus.search(query, limit=limit, filters=filters)
     if fmt is TableJsonl.jsonl:
         for row in to_records(hits):
             typer.echo(json.dumps(row, ensure_ascii=False))
@@ -177,8 +179,8 @@ def export_cmd(
     kind = fmt.value if fmt else out.suffix.lstrip(".").lower()
     if kind not in EXPORT_FORMATS:
         raise InputError("--format", f"give --format {'|'.join(EXPORT_FORMATS)} or an --out file with that suffix")
-    with Store(db) as store:
-        path = export(store, kind, out, filters)
+    with Corpus(db) as corpus:
+        path = corpus.export(out, kind, filters)
     err_console.print(f"wrote {path}", highlight=False)
 
 
@@ -189,8 +191,8 @@ def documents_cmd(
     db: Optional[str] = DbOption,
 ) -> None:
     """List the stored declarations: id, date, parties, mechanism, title and number of items."""
-    with Store(db) as store:
-        frame = store.documents()
+    with Corpus(db) as corpus:
+        frame = corpus.documents()
     _print_frame(frame, fmt, _documents_table)
 
 
@@ -212,6 +214,6 @@ def remove_cmd(
     db: Optional[str] = DbOption,
 ) -> None:
     """Remove one document with its items and labels."""
-    with Store(db) as store:
-        count = store.remove(doc_id)
+    with Corpus(db) as corpus:
+        count = corpus.remove(doc_id)
     console.print(f"removed {doc_id} ({count} items)", highlight=False)

@@ -15,7 +15,7 @@ from .. import config
 from ..errors import InputError, UnreadableDocument
 from ..schema import Document
 from .clean import clean_pages, dehyphenate
-from .metadata import detect_lang, extract_metadata, parse_date
+from .metadata import extract_metadata, parse_date
 
 SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 OVERRIDE_KEYS = ("title", "date", "parties", "mechanism", "place", "edition", "lang")
@@ -145,4 +145,4 @@ def check_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-__all__ = ["check_overrides", "SUPPORTED_EXTENSIONS", "read_document", "iter_input_files", "detect_lang"]
+__all__ = ["check_overrides", "SUPPORTED_EXTENSIONS", "read_document", "iter_input_files"]

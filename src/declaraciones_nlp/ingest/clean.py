@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..text import dehyphenate
+
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:(?:p[áa]gina|page|p[áa]g\.|p\.)\s*)?\d{1,4}"
     r"(?:\s*(?:de|of|/)\s*\d{1,4})?(?:\s*[-–—])?\s*$",
     re.I,
 )
-_HYPHEN_BREAK = re.compile(r"(?<=[a-záéíóúñü])-\n[ \t]*(?=[a-záéíóúñü])")
-_HYPHEN_KEEP = re.compile(r"(?<=\w)-\n[ \t]*(?=[A-ZÁÉÍÓÚÑ0-9])")
 _EDGE = 3  # lines at the top and bottom of a page where running heads live
 
 
@@ -22,13 +22,6 @@ def is_page_number(line: str) -> bool:
 
 def _shape(line: str) -> str:
     return re.sub(r"\d+", "#", " ".join(line.split()).lower())
-
-
-def dehyphenate(text: str) -> str:
-    """Rejoin words broken at a line end (`interco-\\nnexión` → `interconexión`);
-    a hyphen before a capital stays and the break goes (`Puyango-\\nTumbes` → `Puyango-Tumbes`)."""
-    text = _HYPHEN_BREAK.sub("", text)
-    return _HYPHEN_KEEP.sub("-", text)
 
 
 def _dedent(lines: list[str]) -> list[str]:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from typing import Any
+
+from ..text import fold, guess_lang
 
 MONTHS = {
     "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
@@ -73,29 +74,6 @@ _PLACE_PHRASES = re.compile(
     r"(?:reunid[oa]s\s+en|se\s+reunieron\s+en|suscrita\s+en|suscrito\s+en|hecha\s+en|hecho\s+en|firmad[oa]\s+en|done\s+at|signed\s+at|met\s+in|meeting\s+in)\s+"
     r"(?:la\s+ciudad\s+de\s+|the\s+city\s+of\s+)?([A-ZÁÉÍÓÚÑ][\wáéíóúñ]+(?:[ -](?:de\s+)?[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)*(?:,\s*D\.C\.)?)"
 )
-_ES_WORDS = frozenset("de la que el en los del se las por un para con una su al lo como más sus ambos acordaron y".split())
-_EN_WORDS = frozenset("the of and to in a is that for on with as by will our we their this be are both".split())
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for matching names."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def detect_lang(text: str, default: str = "es") -> str:
-    """`es` or `en` by counting frequent function words (cheap, good on a sentence)."""
-    es = en = 0
-    for word in re.findall(r"[a-záéíóúñ]+", text[:5000].lower()):
-        if word in _ES_WORDS:
-            es += 1
-        elif word in _EN_WORDS:
-            en += 1
-    if es == en:
-        return default
-    return "es" if es > en else "en"
-
-
 def parse_date(text: str) -> str | None:
     """The first date in `text` as ISO `YYYY-MM-DD`: Spanish, English or ISO forms."""
     found: list[tuple[int, str]] = []
@@ -201,7 +179,7 @@ def extract_metadata(body: str, front: dict[str, Any] | None = None) -> dict[str
         "parties": tuple(sorted({str(p).upper() for p in parties})),
         "mechanism": mechanism,
         "edition": _clean_str(front.get("edition")) or _edition_name(find_edition((title or "") + "\n" + head), mechanism),
-        "lang": front.get("lang") or detect_lang(body),
+        "lang": front.get("lang") or guess_lang(body),
         "citation": _clean_str(front.get("citation")),
         "excerpt_only": bool(front.get("excerpt_only", False)),
     }

@@ -15,17 +15,18 @@ from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import config
 from ..api import Corpus, to_records
+from ..charts import svg_stacked_bars
 from ..errors import DeclaracionesError, InputError, NotFoundError
 from ..ingest import SUPPORTED_EXTENSIONS
 from ..schema import AXES, AXIS_COLOURS, AXIS_NAMES_ES, AXIS_SHORT_ES, LABELS
-from .charts import svg_stacked_bars
+from ..text import country_codes
 
 HERE = Path(__file__).resolve().parent
 DOC_ID = re.compile(r"^[0-9a-f]{8,64}$")
@@ -163,7 +164,7 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
         kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "group" and v])
         return page(request, "dashboard.html", table=table, group=group, charts=charts, filters=filters,
                     query=urlencode([*parse_qsl(kept), ("group", group)]),
-                    query_without_group=f"{kept}&" if kept else "", options=_filter_options(corpus))
+                    query_without_group=f"{kept}&" if kept else "", options=corpus.filter_options())
 
     @app.get("/download.{fmt}", include_in_schema=False)
     def download(request: Request, fmt: str, group: str = "dyad"):
@@ -187,7 +188,7 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
         hits = hits.head(200)
         explanations = _explain(model(), hits)
         return page(request, "items.html", hits=to_records(hits), explanations=explanations, q=q,
-                    filters=filters, options=_filter_options(corpus))
+                    filters=filters, options=corpus.filter_options())
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str):
@@ -198,10 +199,7 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
 
     @app.get("/propose", response_class=HTMLResponse, include_in_schema=False)
     def propose_page(request: Request, between: str = "PE,US"):
-        from ..report import render_html
-
-        proposal = corpus.propose(_pair(between))
-        html = render_html(proposal)
+        html = corpus.proposal_report(_pair(between)).render("html")
         nav = ('<nav style="font-family:sans-serif;padding:.5rem 1rem;background:#f3f4f6">'
                '<a href="/">← Panel</a></nav>')
         return HTMLResponse(html.replace("<body>", "<body>" + nav, 1))
@@ -249,23 +247,11 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
     return app
 
 
-def _pair(between: str) -> tuple[str, str]:
-    codes = [c.strip().upper() for c in re.split(r"[,\s-]+", between) if c.strip()]
+def _pair(between: str) -> tuple[str, ...]:
+    codes = country_codes(between, "between")
     if len(codes) != 2:
         raise InputError("between", f"expected two country codes such as PE,US, got {between!r}")
-    return codes[0], codes[1]
-
-
-def _filter_options(corpus: Corpus) -> dict[str, list[str]]:
-    docs = corpus.documents()
-    if docs.empty:
-        return {"countries": [], "dyads": [], "mechanisms": []}
-    countries = sorted({c for parties in docs["parties"].dropna() for c in str(parties).split(",") if c})
-    return {
-        "countries": countries,
-        "dyads": sorted(docs["dyad"].dropna().unique().tolist()),
-        "mechanisms": sorted(docs["mechanism"].dropna().unique().tolist()),
-    }
+    return codes
 
 
 def _explain(model, hits: pd.DataFrame) -> list[dict[str, list[str]]]:
@@ -278,8 +264,6 @@ def _explain(model, hits: pd.DataFrame) -> list[dict[str, list[str]]]:
 
 
 async def _ingest_upload(corpus: Corpus, model, file: UploadFile, parties: str, date: str, title: str):
-    from ..pipeline import ingest_paths
-
     name = Path(file.filename or "").name
     suffix = Path(name).suffix.lower()
     if not name or suffix not in SUPPORTED_EXTENSIONS:
@@ -297,7 +281,7 @@ async def _ingest_upload(corpus: Corpus, model, file: UploadFile, parties: str, 
                 if size > config.MAX_UPLOAD_BYTES:
                     raise InputError(name, f"file larger than {config.MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
                 out.write(chunk)
-        summary = ingest_paths([target], corpus.store, model, overrides or None, silent=True, workers=1)
+        summary = corpus.ingest([target], model=model, silent=True, workers=1, **overrides)
     if summary.refused:
         reason = summary.refused[0][1].replace(str(target), name)
         raise InputError(name, reason.split(": ", 1)[-1] if reason.startswith(name) else reason)

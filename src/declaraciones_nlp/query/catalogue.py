@@ -1,0 +1,65 @@
+"""What is stored: the documents, one document with its items, the models, the filter values."""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from ..errors import NotFoundError
+from ..filters import Filters
+from ..records import to_records
+from ..store import Store
+from ..store.tables import document_parties, documents as documents_table, items, models as models_table
+from ..text import split_parties
+from .frame import item_frame
+
+
+def documents(store: Store) -> pd.DataFrame:
+    """One row per stored document with its metadata and item count, by date."""
+    counts = (sa.select(items.c.doc_id, sa.func.count().label("items")).group_by(items.c.doc_id).subquery())
+    d = documents_table.c
+    cols = [d.id, d.title, d.date, d.year, d.place, d.parties, d.dyad, d.mechanism, d.edition,
+            d.lang, d.source_path, d.content_hash, d.ingested_at]
+    stmt = (sa.select(*cols, sa.func.coalesce(counts.c["items"], 0).label("items"))
+            .select_from(documents_table.outerjoin(counts, counts.c.doc_id == d.id))
+            .order_by(d.date.asc().nulls_last(), d.id))
+    with store.read() as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=[c.name for c in cols] + ["items"])
+    frame["year"] = frame["year"].astype("Int64")
+    frame["items"] = frame["items"].astype(int)
+    return frame
+
+
+def document(store: Store, doc_id: str, model_version: str | None = None) -> dict[str, Any]:
+    """A document's metadata (parties as a list) with `items`: its item records with their labels."""
+    with store.read() as conn:
+        row = conn.execute(sa.select(documents_table).where(documents_table.c.id == doc_id)).mappings().first()
+    if row is None:
+        raise NotFoundError(f"document {doc_id!r} is not stored")
+    data = dict(row)
+    data["parties"] = list(split_parties(data["parties"]))
+    data["excerpt_only"] = bool(data["excerpt_only"])
+    data["items"] = to_records(item_frame(store, Filters(doc_id=doc_id, model_version=model_version)))
+    return data
+
+
+def models(store: Store) -> pd.DataFrame:
+    """Registered model versions: version, created_at, metrics, current."""
+    with store.read() as conn:
+        rows = conn.execute(sa.select(models_table)
+                            .order_by(models_table.c.created_at, models_table.c.version)).mappings().all()
+    return pd.DataFrame([dict(row) for row in rows], columns=["version", "created_at", "metrics", "current"])
+
+
+def filter_options(store: Store) -> dict[str, list[Any]]:
+    """The values a filter can take in this store: countries, dyads and mechanisms, sorted."""
+    def distinct(conn: sa.Connection, column: Any) -> list[Any]:
+        stmt = sa.select(column).distinct().where(column.is_not(None), column != "")
+        return sorted(conn.execute(stmt).scalars().all())
+
+    with store.read() as conn:
+        return {"countries": distinct(conn, document_parties.c.party),
+                "dyads": distinct(conn, documents_table.c.dyad),
+                "mechanisms": distinct(conn, documents_table.c.mechanism)}

@@ -1,0 +1,113 @@
+"""Commitments that come back, nearly word for word, in successive declarations of a pair.
+
+`recurrences(items)` takes the item DataFrame (as `propose.propose` does) and
+returns JSON-ready chains; `chains_for_pair` picks the ones a proposal report
+for a pair shows, so that every report of the same store says the same.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import pandas as pd
+
+from .errors import InputError
+from .propose import prepare_items
+from .records import plain
+from .schema import AXES
+from .text import dyad_code, fold, split_parties
+
+
+def recurrences(items: pd.DataFrame, dyad: str | None = None, min_similarity: float = 0.8,
+                min_chars: int = 30) -> list[dict]:
+    """Chains of near-identical items across successive declarations of the same pair.
+
+    Within each dyad, items are compared by TF-IDF cosine similarity on
+    character 3–5-grams of their accent-folded text (robust to small rewordings,
+    inflection and numbering). Documents are walked in date order; each item
+    joins the chain holding the item it resembles most (similarity to any of
+    the chain's items at least `min_similarity`, chain not already holding an
+    item of that document), or starts a new one. Chains spanning two or more documents are returned, with
+    their items in date order; chains are ordered by the date of their first
+    item, longer chains first on ties. Items labelled only `other` (thanks,
+    venue of the next meeting) and items shorter than `min_chars` are ignored.
+
+    Each chain: `{"dyad", "mechanism", "editions", "similarity" (the weakest
+    link), "labels", "text" (the first wording), "items": [{"doc", "title",
+    "date", "edition", "n", "page", "text", "similarity"}...]}`.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if not 0.0 < float(min_similarity) <= 1.0:
+        raise InputError("--min-similarity", f"must be in (0, 1], got {min_similarity}")
+    df = prepare_items(items)
+    if dyad is not None:
+        dyad = dyad_code(dyad, "--dyad")
+        if dyad not in set(df["dyad"]):
+            raise InputError("--dyad", f"no declarations of {dyad} in the store")
+        df = df[df["dyad"] == dyad]
+    df = df[df["has_axis"] & (df["text"].str.len() >= min_chars)]
+
+    chains_out: list[dict] = []
+    for pair, group in df.groupby("dyad", sort=True):
+        if group["doc_id"].nunique() < 2:
+            continue
+        group = group.assign(_date=group["date"].fillna("9999"), _n=pd.to_numeric(group["n"], errors="coerce"))
+        group = group.sort_values(["_date", "doc_id", "_n"], kind="stable").reset_index(drop=True)
+        vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), preprocessor=fold, sublinear_tf=True)
+        matrix = vec.fit_transform(group["text"])
+        sim = (matrix @ matrix.T).toarray()
+        chains: list[dict] = []  # {"rows": [...], "docs": set, "links": [...]}
+        for doc_id in list(dict.fromkeys(group["doc_id"])):
+            rows = group.index[group["doc_id"] == doc_id].tolist()
+            candidates = []
+            for row in rows:
+                for c_idx, chain in enumerate(chains):
+                    if doc_id in chain["docs"]:
+                        continue
+                    s = sim[row, chain["rows"]].max()
+                    if s >= min_similarity:
+                        candidates.append((s, row, c_idx))
+            used_rows, used_chains = set(), set()
+            for s, row, c_idx in sorted(candidates, reverse=True):
+                if row in used_rows or c_idx in used_chains:
+                    continue
+                chains[c_idx]["rows"].append(row)
+                chains[c_idx]["docs"].add(doc_id)
+                chains[c_idx]["links"].append(float(s))
+                used_rows.add(row)
+                used_chains.add(c_idx)
+            for row in rows:
+                if row not in used_rows:
+                    chains.append({"rows": [row], "docs": {doc_id}, "links": [1.0]})
+        for chain in chains:
+            if len(chain["docs"]) < 2:
+                continue
+            rows = group.loc[chain["rows"]]
+            first = rows.iloc[0]
+            chains_out.append({
+                "dyad": pair,
+                "mechanism": plain(first["mechanism"]),
+                "editions": len(chain["docs"]),
+                "similarity": round(min(chain["links"][1:]), 4),
+                "labels": [axis for axis in AXES if int(first[axis])],
+                "text": first["text"],
+                "items": [{
+                    "doc": r["doc_id"], "title": plain(r["title"]), "date": plain(r["date"]),
+                    "edition": plain(r["edition"]),
+                    "n": int(plain(r["n"])) if plain(r["n"]) is not None else None,
+                    "page": int(plain(r["page"])) if plain(r["page"]) is not None else None,
+                    "text": r["text"], "similarity": round(link, 4),
+                } for (_, r), link in zip(rows.iterrows(), chain["links"])],
+            })
+    chains_out.sort(key=lambda c: (c["items"][0]["date"] or "9999", -c["editions"], c["dyad"]))
+    return chains_out
+
+
+def chains_for_pair(items: pd.DataFrame, between: Sequence[str], since: int | None = None) -> list[dict]:
+    """The chains a proposal report for `between` shows: those of the documents where
+    either party takes part (from `since` on, when given)."""
+    wanted = set(between)
+    mask = items["parties"].map(lambda parties: bool(wanted & set(split_parties(parties))))
+    if since is not None and "year" in items.columns:
+        mask &= items["year"].ge(since).fillna(False).astype(bool)
+    return recurrences(items[mask]) if mask.any() else []

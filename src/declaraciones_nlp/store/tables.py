@@ -1,0 +1,96 @@
+"""The tables of the store and its schema version (docs/ARCHITECTURE.md, "store").
+
+`labels` carries copies of its item's `doc_id` and the document's `year` so that
+grouped counts pre-aggregate per document from one covering index
+(`ix_labels_count`) instead of joining a million items. `document_parties` holds
+each document's parties one per row, so that a country filter reads an index.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+# 1: documents, items, labels, models. 2: document_parties (added at open to a version-1 store).
+STORE_SCHEMA_VERSION = 2
+
+metadata = sa.MetaData()
+
+documents = sa.Table(
+    "documents", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("content_hash", sa.String(128), nullable=False, unique=True),
+    sa.Column("source_path", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("date", sa.String(10)),
+    sa.Column("year", sa.Integer),
+    sa.Column("place", sa.Text),
+    sa.Column("parties", sa.String(64), nullable=False, default=""),  # as written: "PE,US"
+    sa.Column("dyad", sa.String(64), nullable=False, default=""),
+    sa.Column("mechanism", sa.Text),
+    sa.Column("edition", sa.Text),
+    sa.Column("lang", sa.String(8)),
+    sa.Column("citation", sa.Text),
+    sa.Column("excerpt_only", sa.Boolean, nullable=False, default=False),
+    sa.Column("page_starts", sa.JSON),
+    sa.Column("ingested_at", sa.String(32)),
+    sa.Index("ix_documents_year", "year"),
+    sa.Index("ix_documents_dyad", "dyad"),
+)
+
+# One row per document and party, in the document's order (`position`).
+document_parties = sa.Table(
+    "document_parties", metadata,
+    sa.Column("doc_id", sa.String(64), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("party", sa.String(8), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.PrimaryKeyConstraint("doc_id", "party", name="pk_document_parties"),
+    sa.Index("ix_document_parties_party", "party", "doc_id"),
+)
+
+items = sa.Table(
+    "items", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("doc_id", sa.String(64), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("n", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("text_folded", sa.Text, nullable=False),
+    sa.Column("section", sa.Text),
+    sa.Column("page", sa.Integer),
+    sa.Column("start", sa.Integer),
+    sa.Column("end", sa.Integer),
+    sa.Column("lang", sa.String(8)),
+    sa.Column("verb", sa.Text),
+    sa.Column("act", sa.String(32)),
+    sa.UniqueConstraint("doc_id", "n", name="uq_items_doc_n"),
+)
+
+models = sa.Table(
+    "models", metadata,
+    sa.Column("version", sa.String(128), primary_key=True),
+    sa.Column("created_at", sa.String(32)),
+    sa.Column("metrics", sa.JSON),
+    sa.Column("current", sa.Boolean, nullable=False, default=False),
+)
+
+# One row per item × label: the score (NULL for `other`) and whether it was assigned.
+labels = sa.Table(
+    "labels", metadata,
+    sa.Column("item_id", sa.Integer, sa.ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("axis", sa.String(16), nullable=False),
+    sa.Column("score", sa.Float),
+    sa.Column("assigned", sa.Boolean, nullable=False),
+    sa.Column("model_version", sa.String(128), sa.ForeignKey("models.version"), nullable=False),
+    sa.Column("doc_id", sa.String(64), nullable=False),
+    sa.Column("year", sa.Integer),
+    sa.PrimaryKeyConstraint("item_id", "model_version", "axis", name="pk_labels"),
+    # axis × year counts (and per-document counts in axis, year order) read this index alone
+    sa.Index("ix_labels_count", "model_version", "assigned", "axis", "year", "doc_id"),
+    # counts over a few documents (country, dyad, mechanism filters), min-score counts, removal
+    sa.Index("ix_labels_doc", "doc_id", "model_version", "axis", "assigned", "score"),
+    sqlite_with_rowid=False,
+)
+
+schema_info = sa.Table("schema_info", metadata, sa.Column("version", sa.Integer, nullable=False))
+
+TABLE_NAMES: frozenset[str] = frozenset(table.name for table in metadata.sorted_tables)
+# What each schema version added, to bring an older store up to date when it is opened.
+ADDED_IN: dict[int, tuple[sa.Table, ...]] = {2: (document_parties,)}
