@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import parse_qsl, urlencode
 
+import anyio
 import pandas as pd
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -23,15 +24,72 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .. import config
 from ..api import Corpus, to_records
 from ..charts import svg_stacked_bars
-from ..errors import DeclaracionesError, InputError, NotFoundError
+from ..errors import Cancelled, DeclaracionesError, InputError, NotFoundError
 from ..ingest import SUPPORTED_EXTENSIONS
 from ..schema import AXES, AXIS_COLOURS, AXIS_NAMES_ES, AXIS_SHORT_ES, LABELS
+from ..store.engine import CancelToken, cancellable
 from ..text import country_codes
 
 HERE = Path(__file__).resolve().parent
 DOC_ID = re.compile(r"^[0-9a-f]{8,64}$")
 FILTER_KEYS = ("axis", "country", "dyad", "mechanism", "since", "until", "min_score")
 GROUPS = {"dyad": "Par de países", "year": "Año"}
+PAGE_SIZE = 100  # items per page of /items
+COUNT_CAP = 10_000  # /items counts its matches up to here ("más de 10 000")
+
+
+class CancelOnDisconnect:
+    """Cancel the database work of a GET request whose client goes away before the answer.
+
+    The request runs under a `CancelToken`; a task waits for `http.disconnect`
+    and, if the response is not complete, cancels the token, which interrupts
+    the running statement (SQLite) or cancels it (PostgreSQL), so its connection
+    goes back to the pool at once.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        request_message = await receive()
+        while request_message.get("more_body"):  # a GET with a body: read and drop it
+            request_message = await receive()
+        token, finished, disconnected = CancelToken(), anyio.Event(), anyio.Event()
+        request_message = {**request_message, "body": b"", "more_body": False}
+        given = False
+
+        async def app_receive() -> dict:
+            nonlocal given
+            if not given:
+                given = True
+                return request_message
+            await disconnected.wait()
+            return {"type": "http.disconnect"}
+
+        async def app_send(message: dict) -> None:
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                finished.set()
+            await send(message)
+
+        async def watch() -> None:
+            message = await receive()
+            while message["type"] != "http.disconnect":
+                message = await receive()
+            if not finished.is_set():
+                token.cancel()
+            disconnected.set()
+
+        with cancellable(token):
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(watch)
+                try:
+                    await self.app(scope, app_receive, app_send)
+                finally:
+                    finished.set()
+                    tasks.cancel_scope.cancel()
 
 
 class BodyLimit:
@@ -147,7 +205,7 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
 
     @app.exception_handler(DeclaracionesError)
     async def library_error(request: Request, exc: DeclaracionesError):
-        status = 404 if isinstance(exc, NotFoundError) else 400
+        status = 404 if isinstance(exc, NotFoundError) else 499 if isinstance(exc, Cancelled) else 400
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": str(exc)}, status_code=status)
         return page(request, "error.html", status=status, message=str(exc))
@@ -182,13 +240,20 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
         raise HTTPException(404)
 
     @app.get("/items", response_class=HTMLResponse, include_in_schema=False)
-    def items_page(request: Request, q: str = ""):
+    def items_page(request: Request, q: str = "", page_number: int = Query(1, alias="page", ge=1, le=10_000)):
         filters = filters_from(request)
-        hits = corpus.search(q, **filters) if q.strip() else corpus.items(**filters)
-        hits = hits.head(200)
+        offset = (page_number - 1) * PAGE_SIZE
+        hits = (corpus.search(q, limit=PAGE_SIZE, offset=offset, **filters) if q.strip()
+                else corpus.items(limit=PAGE_SIZE, offset=offset, **filters))
+        total = corpus.count(q, cap=COUNT_CAP, **filters)
         explanations = _explain(model(), hits)
+        kept = [(k, v) for k, v in request.query_params.multi_items() if k != "page" and v]
+        link = lambda number: "/items?" + urlencode([*kept, ("page", number)])  # noqa: E731
+        pages = {"number": page_number, "first": offset + 1, "last": offset + len(hits), "total": total,
+                 "capped": total > COUNT_CAP, "previous": link(page_number - 1) if page_number > 1 else None,
+                 "next": link(page_number + 1) if offset + len(hits) < total else None}
         return page(request, "items.html", hits=to_records(hits), explanations=explanations, q=q,
-                    filters=filters, options=corpus.filter_options())
+                    filters=filters, options=corpus.filter_options(), pages=pages)
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str):
@@ -210,11 +275,16 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
         return to_records(corpus.freq(by=by, **filters_from(request)))
 
     @app.get("/api/items")
-    def api_items(request: Request, q: str = "", limit: int = Query(500, ge=1, le=5000)) -> list[dict]:
-        """Items matching `q` (accent-insensitive) and the filters: the lines of `declaraciones search --format jsonl`."""
+    def api_items(request: Request, q: str = "", limit: int = Query(500, ge=1, le=5000),
+                  offset: int = Query(0, ge=0, le=1_000_000)) -> list[dict]:
+        """Items matching `q` (accent-insensitive) and the filters: the lines of `declaraciones search --format jsonl`.
+
+        One page of `limit` items after `offset` (newest documents first with `q`, oldest first without).
+        """
         filters = filters_from(request)
-        hits = corpus.search(q, **filters) if q.strip() else corpus.items(**filters)
-        return to_records(hits.head(limit))
+        hits = (corpus.search(q, limit=limit, offset=offset, **filters) if q.strip()
+                else corpus.items(limit=limit, offset=offset, **filters))
+        return to_records(hits)
 
     @app.get("/api/documents")
     def api_documents() -> list[dict]:
@@ -242,6 +312,7 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
         return page(request, "upload.html", extensions=sorted(SUPPORTED_EXTENSIONS), summary=summary,
                     filename=name, limit_mb=config.MAX_UPLOAD_BYTES // (1024 * 1024))
 
+    app.add_middleware(CancelOnDisconnect)
     if allow_upload:
         app.add_middleware(BodyLimit, limit=config.MAX_UPLOAD_BYTES + 64 * 1024, path_prefix="/upload")
     return app
