@@ -32,6 +32,7 @@ FRAME_COLUMNS: tuple[str, ...] = ITEM_COLUMNS + LABELS + SCORE_COLUMNS
 # What a search hit shows (`declaraciones search --format jsonl`, `/api/items?q=`).
 SEARCH_COLUMNS: tuple[str, ...] = ("doc_id", "n", "title", "date", "parties", "dyad", "mechanism", "page",
                                    "section", "text", "labels", "model_version")
+_CACHED_PAGE_ROWS = 200  # pages up to this size are kept until the store changes
 _SELECTED = [items_table.c.id, *(items_table.c[name] for name in ITEM_COLUMNS[:10]),
              *(documents.c[name] for name in ITEM_COLUMNS[10:18])]
 
@@ -48,6 +49,14 @@ def item_frame(store: Store, filters: Filters | None = None, terms: Sequence[str
     walk stops when the page is full.
     """
     filters = filters or Filters()
+    if limit is not None and limit <= _CACHED_PAGE_ROWS:  # the first pages are asked for again and again
+        key = ("page", filters, tuple(terms), newest_first, limit, offset)
+        return store.cached(key, lambda: _item_frame(store, filters, terms, newest_first, limit, offset)).copy()
+    return _item_frame(store, filters, terms, newest_first, limit, offset)
+
+
+def _item_frame(store: Store, filters: Filters, terms: Sequence[str], newest_first: bool, limit: int | None,
+                offset: int) -> pd.DataFrame:
     with store.read() as conn:
         version = resolve_model(conn, filters.model_version)
         conds = _conditions(conn, filters, version, terms, per_item=limit is not None)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 import re
 import tempfile
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
@@ -34,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 DOC_ID = re.compile(r"^[0-9a-f]{8,64}$")
 FILTER_KEYS = ("axis", "country", "dyad", "mechanism", "since", "until", "min_score")
 GROUPS = {"dyad": "Par de países", "year": "Año"}
-PAGE_SIZE = 100  # items per page of /items
+PAGE_SIZE = 50  # items per page of /items
 COUNT_CAP = 10_000  # /items counts its matches up to here ("más de 10 000")
 
 
@@ -214,11 +216,17 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
     def dashboard(request: Request, group: str = "dyad"):
         group = group if group in GROUPS else "dyad"
         filters = filters_from(request)
-        by_axis = {field: corpus.freq(by=[field, "axis"], **filters) for field in GROUPS}
-        totals = {field: item_totals(corpus, field, filters) for field in GROUPS}
-        table = dashboard_table(corpus, group, filters, by_axis[group], totals[group])
-        charts = [svg_stacked_bars(by_axis[field], field, title, totals[field].to_dict())
-                  for field, title in (("dyad", "Ejes por par de países"), ("year", "Ejes por año"))]
+
+        def table_and_charts() -> tuple[pd.DataFrame, list[str]]:
+            by_axis = {field: corpus.freq(by=[field, "axis"], **filters) for field in GROUPS}
+            totals = {field: item_totals(corpus, field, filters) for field in GROUPS}
+            table = dashboard_table(corpus, group, filters, by_axis[group], totals[group])
+            charts = [svg_stacked_bars(by_axis[field], field, title, totals[field].to_dict())
+                      for field, title in (("dyad", "Ejes por par de países"), ("year", "Ejes por año"))]
+            return table, charts
+
+        # grouped counts only, kept with the rendered charts until the store changes
+        table, charts = corpus.store.cached(("dashboard", group, tuple(sorted(filters.items()))), table_and_charts)
         kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "group" and v])
         return page(request, "dashboard.html", table=table, group=group, charts=charts, filters=filters,
                     query=urlencode([*parse_qsl(kept), ("group", group)]),
@@ -318,6 +326,13 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
     return app
 
 
+def app_from_environment() -> FastAPI:
+    """The app for a server of several processes (`serve --workers N`): store from `DECLARACIONES_DB`."""
+    import os
+
+    return create_app(None, allow_upload=bool(os.environ.get("DECLARACIONES_ALLOW_UPLOAD")))
+
+
 def _pair(between: str) -> tuple[str, ...]:
     codes = country_codes(between, "between")
     if len(codes) != 2:
@@ -325,13 +340,31 @@ def _pair(between: str) -> tuple[str, ...]:
     return codes
 
 
+_EXPLAINED: "OrderedDict[tuple[str, str, str | None], dict[str, list[str]]]" = OrderedDict()
+_EXPLAINED_LOCK = threading.Lock()
+_EXPLAINED_ENTRIES = 4096  # a few dozen pages of items: the first pages analysts open again and again
+
+
 def _explain(model, hits: pd.DataFrame) -> list[dict[str, list[str]]]:
-    """The terms that weighed most for each hit's labels (empty without a model)."""
+    """The terms that weighed most for each hit's labels (empty without a model), remembered per text."""
     if model is None or hits.empty:
         return [{} for _ in range(len(hits))]
-    langs = hits["lang"].tolist() if "lang" in hits else None
-    predictions = model.predict(hits["text"].tolist(), langs=langs)
-    return [{axis: list(terms) for axis, terms in p.explanation.items()} for p in predictions]
+    texts = hits["text"].tolist()
+    langs = hits["lang"].tolist() if "lang" in hits else [None] * len(texts)
+    keys = [(getattr(model, "version", ""), text, lang) for text, lang in zip(texts, langs)]
+    with _EXPLAINED_LOCK:
+        known = {key: _EXPLAINED[key] for key in keys if key in _EXPLAINED}
+    missing = [k for k, key in enumerate(keys) if key not in known]
+    if missing:
+        predictions = model.predict([texts[k] for k in missing],
+                                    langs=[langs[k] for k in missing] if "lang" in hits else None)
+        with _EXPLAINED_LOCK:
+            for k, prediction in zip(missing, predictions):
+                known[keys[k]] = _EXPLAINED[keys[k]] = {axis: list(terms)
+                                                        for axis, terms in prediction.explanation.items()}
+            while len(_EXPLAINED) > _EXPLAINED_ENTRIES:
+                _EXPLAINED.popitem(last=False)
+    return [known[key] for key in keys]
 
 
 async def _ingest_upload(corpus: Corpus, model, file: UploadFile, parties: str, date: str, title: str):
