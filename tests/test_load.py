@@ -197,3 +197,20 @@ def test_abandoned_request_is_interrupted_and_releases_its_connection(load_db, m
     assert "interrupted" in str(outcome["error"].__cause__ or outcome["error"]).lower()
     assert store.pool_checked_out == 0
     assert not any(m.get("status") == 200 for m in sent)
+
+
+def test_cli_help_imports_no_heavy_library():
+    """`declaraciones --help` (and every command's help) loads none of pandas, scikit-learn, spaCy,
+    matplotlib, FastAPI or SQLAlchemy: they are imported by the commands that use them."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from typer.testing import CliRunner\n"
+            "from declaraciones_nlp.cli import app\n"
+            "for args in (['--help'], ['freq', '--help'], ['ingest', '--help'], ['serve', '--help']):\n"
+            "    assert CliRunner().invoke(app, args).exit_code == 0, args\n"
+            "heavy = ('pandas', 'sklearn', 'spacy', 'matplotlib', 'fastapi', 'sqlalchemy', 'numpy')\n"
+            "print(' '.join(sorted(name for name in heavy if name in sys.modules)))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
