@@ -8,9 +8,9 @@ grouping asks for it.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Sequence
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -21,9 +21,26 @@ from ..store import Store
 from ..store.tables import document_parties, documents, items, labels
 from .conditions import doc_conditions, item_conditions, reached, resolve_model, year_conditions
 
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
 # Group fields `freq` understands.
 GROUP_FIELDS: tuple[str, ...] = ("axis", "dyad", "country", "year", "mechanism", "act")
 _ITEM_FIELDS = ("axis", "act")  # grouped from the per-document counts, the rest from documents
+_AXIS_ORDER = {label: k for k, label in enumerate(LABELS)}
+
+
+@dataclass(frozen=True)
+class FreqTable:
+    """`freq`'s answer without pandas: `rows` of (*group values, items, share) in `columns` order."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    total: int
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as dicts (what `to_records(freq(...))` gives)."""
+        return [dict(zip(self.columns, row)) for row in self.rows]
 
 
 def check_by(by: str | Sequence[str] | None) -> list[str]:
@@ -51,40 +68,55 @@ def freq(store: Store, by: str | Sequence[str] = ("axis",), filters: Filters | N
     `frame.attrs["total"]` holds the size of the filtered set. Answers are cached
     until the store changes (its generation).
     """
-    fields = check_by(by)
-    filters = filters or Filters()
-    return store.cached(("freq", tuple(fields), filters), lambda: _freq(store, fields, filters)).copy()
+    import pandas as pd
 
-
-def _freq(store: Store, fields: list[str], filters: Filters) -> pd.DataFrame:
-    frame, total = count_items(store, fields, filters)
+    table = freq_table(store, by, filters)
+    frame = pd.DataFrame(list(table.rows), columns=list(table.columns))
     frame["items"] = frame["items"].astype(int)
-    frame["share"] = frame["items"] / total if total else 0.0
+    frame["share"] = frame["share"].astype(float)
     if "year" in frame:
         frame["year"] = frame["year"].astype("Int64")
-    frame = _sort(frame, fields)
-    frame.attrs["total"] = total
+    frame.attrs["total"] = table.total
     return frame
 
 
-def _sort(frame: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
-    if not fields or frame.empty:
-        return frame.reset_index(drop=True)
-    keys = {field: frame[field].map({label: k for k, label in enumerate(LABELS)}) if field == "axis"
-            else frame[field] for field in fields}
-    order = pd.DataFrame(keys).sort_values(fields, na_position="last", kind="stable").index
-    return frame.loc[order].reset_index(drop=True)
+def freq_table(store: Store, by: str | Sequence[str] = ("axis",), filters: Filters | None = None) -> FreqTable:
+    """`freq` as plain rows, sorted the same way (axes in `LABELS` order, missing values last).
+
+    What the CLI prints: it needs neither pandas nor a DataFrame to do it.
+    """
+    fields = check_by(by)
+    filters = filters or Filters()
+    return store.cached(("freq", tuple(fields), filters), lambda: _freq_table(store, fields, filters))
 
 
-def count_items(store: Store, by: list[str], filters: Filters) -> tuple[pd.DataFrame, int]:
-    """`(frame, total)`: counts per group of `by` (columns `by` + `items`) and the size of the filtered set."""
+def _freq_table(store: Store, fields: list[str], filters: Filters) -> FreqTable:
+    rows, total = count_items(store, fields, filters)
+    rows = sorted(rows, key=lambda row: _sort_key(row, fields))
+    shaped = tuple((*row[:-1], int(row[-1]), int(row[-1]) / total if total else 0.0) for row in rows)
+    return FreqTable(columns=(*fields, "items", "share"), rows=shaped, total=total)
+
+
+def _sort_key(row: Sequence[Any], fields: list[str]) -> tuple:
+    """Each group value in order, missing ones (and unknown axes) after the others."""
+    key: list[Any] = []
+    for field, value in zip(fields, row):
+        if field == "axis":
+            value = _AXIS_ORDER.get(value)
+        key.extend((value is None, value if value is not None else 0))
+    return tuple(key)
+
+
+def count_items(store: Store, by: list[str], filters: Filters) -> tuple[list[tuple], int]:
+    """`(rows, total)`: counts per group of `by` (tuples of the `by` values + items) and the size of
+    the filtered set."""
     with store.read() as conn:
         version = resolve_model(conn, filters.model_version)
         doc_conds = doc_conditions(conn, filters)
         item_conds = item_conditions(filters, version)
         total = _count_total(conn, doc_conds, item_conds)
         if not by:
-            return pd.DataFrame({"items": [total]}), total
+            return [(total,)], total
         if "axis" in by and version is None:
             rows: list[Any] = []
         elif _label_index_suffices(by, filters, item_conds):
@@ -96,7 +128,7 @@ def count_items(store: Store, by: list[str], filters: Filters) -> tuple[pd.DataF
             rows = conn.execute(stmt).all()
         else:
             rows = _grouped_by_document(conn, by, version, filters, item_conds, doc_conds)
-    return pd.DataFrame(rows, columns=[*by, "items"]), total
+    return [tuple(row) for row in rows], total
 
 
 def _label_index_suffices(by: list[str], filters: Filters, item_conds: list) -> bool:

@@ -28,8 +28,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from .. import config
 from ..errors import Cancelled, DeclaracionesError, StoreError
 from ..text import split_parties
-from .tables import (ADDED_IN, STORE_SCHEMA_VERSION, TABLE_NAMES, document_parties, documents, metadata,
-                     schema_info, store_state)
+from .tables import ADDED_IN, STORE_SCHEMA_VERSION, TABLE_NAMES, document_parties, documents, metadata, schema_info, store_state
 
 T = TypeVar("T")
 _SCHEMA_LOCK_KEY = 0x6465636C  # PostgreSQL advisory lock held while the tables are created or upgraded
