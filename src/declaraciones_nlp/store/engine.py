@@ -238,6 +238,11 @@ class Database:
                 self._cache.popitem(last=False)
         return value
 
+    def clear_cache(self) -> None:
+        """Forget every cached answer (the next calls ask the database; benchmarks time them so)."""
+        with self._cache_lock:
+            self._cache.clear()
+
     @staticmethod
     def bump_generation(conn: Connection) -> None:
         """Mark the store changed (inside the write transaction that changes it)."""
