@@ -7,7 +7,7 @@ client that shares the cores with the server). Figures: requests/s, median and p
 errors, and the server's resident memory (largest during the run, and after).
 
 The store is built once into `DECLARACIONES_BENCH_STORE` (default
-`/tmp/declaraciones-bench-1m.db`) and reused by later runs; give `--db URL`
+`/tmp/declaraciones-bench-1m-v<schema version>.db`) and reused by later runs; give `--db URL`
 (or `DECLARACIONES_BENCH_DB`) to load a PostgreSQL store instead.
 
     python -m benchmarks.bench_load [--db URL] [--duration 10] [--clients 1,8,32]
@@ -36,12 +36,9 @@ def bench_store_url() -> str:
     url = os.environ.get("DECLARACIONES_BENCH_DB")
     if url:
         return url
-    path = Path(os.environ.get("DECLARACIONES_BENCH_STORE", "/tmp/declaraciones-bench-1m.db"))
-    if not path.exists():
-        from benchmarks.bench_store import build_synthetic
+    from benchmarks.bench_store import kept_store
 
-        build_synthetic(path, N_ITEMS)
-    return f"sqlite:///{path}"
+    return kept_store(N_ITEMS)[0]
 
 
 def _free_port() -> int:

@@ -29,6 +29,7 @@ from declaraciones_nlp.filters import Filters
 from declaraciones_nlp.query import freq, search
 from declaraciones_nlp.schema import AXES, LABELS, OTHER, AgreementItem, Document
 from declaraciones_nlp.store import Store, tables as store_mod
+from declaraciones_nlp.store.summaries import refresh_summaries
 from declaraciones_nlp.text import fold as fold_text
 
 N_ITEMS = 1_000_000
@@ -72,7 +73,8 @@ def build_synthetic(db: str | Path, n_items: int = N_ITEMS, seed: int = 7) -> No
                              "title": f"Declaración conjunta {k}", "date": f"{year}-{rng.randint(1, 12):02d}-15",
                              "year": year, "place": "Lima", "parties": f"{a},{b}", "dyad": "-".join(sorted((a, b))),
                              "mechanism": f"Gabinete Binacional {a}-{b}", "edition": "I", "lang": "es",
-                             "citation": None, "excerpt_only": False, "page_starts": [0], "ingested_at": "2024"})
+                             "citation": None, "excerpt_only": False, "page_starts": [0], "ingested_at": "2024",
+                             "n_items": ITEMS_PER_DOC})
                 for n in range(1, ITEMS_PER_DOC + 1):
                     item_id += 1
                     text = _text(rng)
@@ -94,6 +96,7 @@ def build_synthetic(db: str | Path, n_items: int = N_ITEMS, seed: int = 7) -> No
         with store.write() as conn:
             for index in indexes:
                 index.create(conn)
+            refresh_summaries(conn)
             if conn.dialect.name == "postgresql":  # the ids were given: the next insert follows them
                 conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('items', 'id'), "
                                      "(SELECT coalesce(max(id), 1) FROM items))")
@@ -192,14 +195,22 @@ def _pg_database(url: str, n_items: int, fresh: bool = False) -> str:
     return base.set(database=name).render_as_string(hide_password=False)
 
 
+def sqlite_store_path(n_items: int) -> Path:
+    """Where the kept SQLite store of `n_items` lives: /tmp, named with the schema version (a store of
+    another version is left to the program that wrote it); `DECLARACIONES_BENCH_STORE` for 1M items."""
+    default = Path(f"/tmp/declaraciones-bench-{_size_tag(n_items)}-v{store_mod.STORE_SCHEMA_VERSION}.db")
+    if n_items == N_ITEMS:
+        return Path(os.environ.get("DECLARACIONES_BENCH_STORE", default))
+    return default
+
+
 def kept_store(n_items: int, pg_url: str | None = None) -> tuple[str, float | None]:
     """`(url, build seconds or None)`: a synthetic store of `n_items`, built on first use and kept
     (SQLite in /tmp, or a database of its own on the PostgreSQL server of `pg_url`)."""
     if pg_url:
         db = _pg_database(pg_url, n_items)
     else:
-        default = "/tmp/declaraciones-bench-1m.db" if n_items == N_ITEMS else f"/tmp/declaraciones-bench-{_size_tag(n_items)}.db"
-        path = Path(os.environ.get("DECLARACIONES_BENCH_STORE", default) if n_items == N_ITEMS else default)
+        path = sqlite_store_path(n_items)
         db = f"sqlite:///{path}"
     if _stored_items(db) == n_items:
         return db, None

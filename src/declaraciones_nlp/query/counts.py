@@ -1,10 +1,13 @@
 """How many items fall in each group: `freq`, counted in SQL.
 
-Axis × year counts read the covering index `ix_labels_count` alone. Other
-groupings first count per (axis, year, document) in index order, then join
-`documents` (and `document_parties` for countries) and re-group, so no query
-joins a million items unless an item-level filter (act, lang, axis) or an `act`
-grouping asks for it.
+Without item-level filters (act, lang, axis, min-score), counts read the
+per-document summaries the store keeps (`label_counts`, `documents.n_items`):
+axis × year counts read the covering index `ix_label_counts` alone, other
+groupings join those per-document counts to `documents` (and `document_parties`
+for countries) and re-group, and the total is a sum over documents. With
+item-level filters, counts go per (axis, year, document) through the label
+indexes first, so no query joins a million items unless an item-level filter or
+an `act` grouping asks for it.
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from ..errors import InputError
 from ..filters import Filters
 from ..schema import LABELS, OTHER
 from ..store import Store
-from ..store.tables import document_parties, documents, items, labels
+from ..store.tables import document_parties, documents, items, label_counts, labels
 from .conditions import doc_conditions, item_conditions, reached, resolve_model, year_conditions
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -120,10 +123,9 @@ def count_items(store: Store, by: list[str], filters: Filters) -> tuple[list[tup
         if "axis" in by and version is None:
             rows: list[Any] = []
         elif _label_index_suffices(by, filters, item_conds):
-            group_cols = [labels.c[f] for f in by]
-            stmt = (sa.select(*group_cols, sa.func.count().label("items"))
-                    .where(labels.c.model_version == version, labels.c.assigned == sa.true(),
-                           *year_conditions(filters, labels.c.year))
+            group_cols = [label_counts.c[f] for f in by]
+            stmt = (sa.select(*group_cols, sa.func.sum(label_counts.c["items"]).label("items"))
+                    .where(label_counts.c.model_version == version, *year_conditions(filters, label_counts.c.year))
                     .group_by(*group_cols))
             rows = conn.execute(stmt).all()
         else:
@@ -141,6 +143,9 @@ def _label_index_suffices(by: list[str], filters: Filters, item_conds: list) -> 
 
 
 def _count_total(conn: Connection, doc_conds: list, item_conds: list) -> int:
+    if not item_conds:  # the documents' item counts: one row per document, not per item
+        stmt = sa.select(sa.func.coalesce(sa.func.sum(documents.c.n_items), 0)).where(*doc_conds)
+        return int(conn.execute(stmt).scalar_one())
     stmt = sa.select(sa.func.count()).select_from(items)
     if doc_conds:
         stmt = stmt.where(items.c.doc_id.in_(sa.select(documents.c.id).where(*doc_conds)))
@@ -161,10 +166,23 @@ def _grouped_by_document(conn: Connection, by: list[str], version: str | None, f
     return conn.execute(stmt).all()
 
 
+def _summary_per_document(by: list[str], version: str | None, doc_conds: list) -> Any:
+    """The per-document counts as the summaries hold them (`label_counts`, `documents.n_items`)."""
+    if "axis" not in by:
+        return sa.select(documents.c.id.label("doc_id"), documents.c.n_items.label("cnt")).subquery("per_doc")
+    stmt = sa.select(label_counts.c.doc_id, label_counts.c.axis, label_counts.c["items"].label("cnt")).where(
+        label_counts.c.model_version == version)
+    if doc_conds:
+        stmt = stmt.where(label_counts.c.doc_id.in_(sa.select(documents.c.id).where(*doc_conds)))
+    return stmt.subquery("per_doc")
+
+
 def _per_document(by: list[str], version: str | None, filters: Filters, item_conds: list,
                   doc_conds: list) -> Any:
     """A subquery of counts per document (and axis, act when grouped by them), item filters applied."""
     with_act = "act" in by
+    if not item_conds and filters.min_score is None and not with_act:
+        return _summary_per_document(by, version, doc_conds)
     if "axis" not in by:
         cols = [items.c.doc_id] + ([items.c.act] if with_act else [])
         stmt = sa.select(*cols, sa.func.count().label("cnt")).where(*item_conds)

@@ -28,6 +28,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from .. import config
 from ..errors import Cancelled, DeclaracionesError, StoreError
 from ..text import split_parties
+from .summaries import refresh_summaries
 from .tables import ADDED_IN, STORE_SCHEMA_VERSION, TABLE_NAMES, document_parties, documents, metadata, schema_info, store_state
 
 T = TypeVar("T")
@@ -328,6 +329,9 @@ class Database:
                     _fill_document_parties(conn)
                 if step == 3:
                     conn.execute(store_state.insert().values(generation=0))
+                if step == 4:
+                    conn.exec_driver_sql("ALTER TABLE documents ADD COLUMN n_items INTEGER")
+                    refresh_summaries(conn)
             conn.execute(schema_info.update().values(version=STORE_SCHEMA_VERSION))
 
     def _check_version(self, version: Any) -> None:

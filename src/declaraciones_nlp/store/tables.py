@@ -5,7 +5,9 @@ grouped counts pre-aggregate per document from one covering index
 (`ix_labels_count`) instead of joining a million items. `document_parties` holds
 each document's parties one per row, so that a country filter reads an index.
 `store_state.generation` grows with every change of what the store holds; cached
-answers are keyed on it. The two `ix_documents_order_*` indexes give the order
+answers are keyed on it. `label_counts` (assigned labels per model, axis and
+document) and `documents.n_items` are summaries kept by every write, so grouped
+counts and totals read one row per document instead of one per item. The two `ix_documents_order_*` indexes give the order
 of item lists (by date, undated last), so one page is read without sorting them all.
 """
 from __future__ import annotations
@@ -13,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 # 1: documents, items, labels, models. 2: document_parties (added at open to a version-1 store).
-# 3: store_state and the list-order indexes on documents.
-STORE_SCHEMA_VERSION = 3
+# 3: store_state and the list-order indexes on documents. 4: label_counts and documents.n_items.
+STORE_SCHEMA_VERSION = 4
 
 # Sort keys of item lists: the date with undated documents last, oldest or newest first.
 UNDATED_LAST_ASC = "~"
@@ -40,6 +42,7 @@ documents = sa.Table(
     sa.Column("excerpt_only", sa.Boolean, nullable=False, default=False),
     sa.Column("page_starts", sa.JSON),
     sa.Column("ingested_at", sa.String(32)),
+    sa.Column("n_items", sa.Integer),  # how many items the document holds (a summary: totals read it)
     sa.Index("ix_documents_year", "year"),
     sa.Index("ix_documents_dyad", "dyad"),
 )
@@ -107,6 +110,20 @@ labels = sa.Table(
     sqlite_with_rowid=False,
 )
 
+# Summary of `labels`: the number of items of a document assigned each axis under a model.
+# Axis × year counts read `ix_label_counts` alone (one entry per document, not per item).
+label_counts = sa.Table(
+    "label_counts", metadata,
+    sa.Column("model_version", sa.String(128), nullable=False),
+    sa.Column("axis", sa.String(16), nullable=False),
+    sa.Column("year", sa.Integer),
+    sa.Column("doc_id", sa.String(64), nullable=False),
+    sa.Column("items", sa.Integer, nullable=False),
+    sa.PrimaryKeyConstraint("doc_id", "model_version", "axis", name="pk_label_counts"),
+    sa.Index("ix_label_counts", "model_version", "axis", "year", "doc_id", "items"),
+    sqlite_with_rowid=False,
+)
+
 schema_info = sa.Table("schema_info", metadata, sa.Column("version", sa.Integer, nullable=False))
 
 # One row: bumped by every write that changes an answer (ingestion, relabelling, removal, models).
@@ -114,4 +131,5 @@ store_state = sa.Table("store_state", metadata, sa.Column("generation", sa.Integ
 
 TABLE_NAMES: frozenset[str] = frozenset(table.name for table in metadata.sorted_tables)
 # What each schema version added, to bring an older store up to date when it is opened.
-ADDED_IN: dict[int, tuple[sa.Table | sa.Index, ...]] = {2: (document_parties,), 3: (store_state, *ORDER_INDEXES)}
+ADDED_IN: dict[int, tuple[sa.Table | sa.Index, ...]] = {2: (document_parties,), 3: (store_state, *ORDER_INDEXES),
+                                                        4: (label_counts,)}

@@ -17,7 +17,8 @@ from ..errors import InputError, NotFoundError, StoreError
 from ..schema import AXES, OTHER, AgreementItem, Document, validate_labels
 from ..text import fold, join_parties
 from .engine import Database
-from .tables import document_parties, documents, items, labels, models
+from .summaries import refresh_summaries
+from .tables import document_parties, documents, items, label_counts, labels, models
 
 
 def _now() -> str:
@@ -105,6 +106,7 @@ class Store(Database):
                 if batch:
                     self._insert_items(conn, document.id, batch)
                     self._insert_labels(conn, document.id, document.year, batch, label_rows)
+                    refresh_summaries(conn, [document.id])
                 self.bump_generation(conn)
         except StoreError as exc:
             if isinstance(exc.__cause__, sa.exc.IntegrityError) and self.has_document(document.content_hash):
@@ -159,6 +161,7 @@ class Store(Database):
                                                    labels.c.model_version == version))
                 conn.execute(labels.insert(), [dict(row, item_id=item_id, doc_id=item.doc_id, year=year)
                                                for row in rows])
+            refresh_summaries(conn, {item.doc_id for item, _ in prepared})
             self.bump_generation(conn)
         return len(prepared)
 
@@ -170,6 +173,7 @@ class Store(Database):
             count = conn.execute(sa.select(sa.func.count()).select_from(items)
                                  .where(items.c.doc_id == doc_id)).scalar_one()
             conn.execute(labels.delete().where(labels.c.doc_id == doc_id))
+            conn.execute(label_counts.delete().where(label_counts.c.doc_id == doc_id))
             conn.execute(items.delete().where(items.c.doc_id == doc_id))
             conn.execute(document_parties.delete().where(document_parties.c.doc_id == doc_id))
             conn.execute(documents.delete().where(documents.c.id == doc_id))
@@ -185,7 +189,7 @@ def _document_values(document: Document) -> dict[str, Any]:
         "dyad": document.dyad, "mechanism": document.mechanism, "edition": document.edition,
         "lang": document.lang, "citation": document.citation,
         "excerpt_only": bool(document.excerpt_only), "page_starts": list(document.page_starts),
-        "ingested_at": _now(),
+        "ingested_at": _now(), "n_items": 0,
     }
 
 
