@@ -32,6 +32,7 @@ QUESTIONS: tuple[tuple[str, Callable[[Store], Any]], ...] = (
      lambda s: search(s, "mineria ilegal", Filters(country="CO", since=2014))),
 )
 _PARAM_RUN = re.compile(r"(?:(?:%\(\w+\)s|\?), ){4,}(?:%\(\w+\)s|\?)")  # a list of bound ids, shown as …
+_ID_LIST = re.compile(r"\{\d+(?:,\d+){4,}\}")
 _TRIVIAL = re.compile(r"FROM (models|store_state|schema_info)\b|^SELECT DISTINCT documents.mechanism", re.I)
 
 
@@ -59,7 +60,7 @@ def plan(store: Store, statement: str, parameters: Any) -> list[str]:
     with store.read() as conn:
         rows = conn.exec_driver_sql(prefix + statement, parameters).all()
     if store.backend == "postgresql":
-        return [row[0] for row in rows]
+        return [_ID_LIST.sub("{…}", row[0]) for row in rows]
     depth: dict[int, int] = {0: -1}
     lines = []
     for node, parent, _, detail in rows:

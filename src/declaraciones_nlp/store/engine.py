@@ -297,6 +297,7 @@ class Database:
         self._check_version(version)
         if version < STORE_SCHEMA_VERSION:
             self._upgrade_schema()
+            self.optimize()  # the planner learns the sizes of the tables just filled
             names |= TABLE_NAMES
         if not TABLE_NAMES <= names:
             raise StoreError(f"database {self.url} is incomplete (missing {', '.join(sorted(TABLE_NAMES - names))})")
