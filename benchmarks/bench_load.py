@@ -60,7 +60,7 @@ def _rss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
-def _load() -> float:
+def _load_average() -> float:
     """The machine's 1-minute load average (it is shared: figures move with it)."""
     return round(os.getloadavg()[0], 2)
 
@@ -128,7 +128,7 @@ async def _load(base: str, path: str, clients: int, duration: float, pids: list[
     elapsed = time.monotonic() - started
     latencies.sort()
     p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else float("nan")
-    return {"path": path, "clients": clients, "requests": len(latencies), "errors": errors, "load": _load(),
+    return {"path": path, "clients": clients, "requests": len(latencies), "errors": errors, "load": _load_average(),
             "requests_per_s": round(len(latencies) / elapsed, 1),
             "median_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
             "p95_ms": round(p95 * 1000, 1) if latencies else None,
@@ -172,7 +172,7 @@ def _load_wrk(base: str, path: str, clients: int, duration: float, pids: list[in
     requests, errors, seconds, median, p95 = next(line for line in out.splitlines()
                                                   if line.startswith("WRK ")).split()[1:]
     done = int(requests) - int(errors)
-    return {"path": path, "clients": clients, "requests": done, "errors": int(errors), "load": _load(),
+    return {"path": path, "clients": clients, "requests": done, "errors": int(errors), "load": _load_average(),
             "requests_per_s": round(done / float(seconds), 1), "median_ms": float(median), "p95_ms": float(p95),
             "rss_peak_mb": round(peak), "rss_after_mb": round(_rss_mb(pids))}
 

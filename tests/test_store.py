@@ -307,3 +307,17 @@ def test_store_summaries_follow_ingestion_relabelling_and_removal(corpus):
     kept, recount = _summaries_and_recount(store)
     assert kept == recount and ids["d2"] not in {row[3] for row in kept[0]}
     assert query.freq(store, []).attrs["total"] == N_ITEMS - 3
+
+
+def test_store_optimize_keeps_the_planner_statistics(db_url):
+    """After `optimize` (run by bulk loads and upgrades) the database holds statistics on its tables."""
+    with Store(db_url) as store:
+        build_corpus(store)
+        store.optimize()
+        with store.read() as conn:
+            if store.backend == "sqlite":
+                analysed = conn.exec_driver_sql("SELECT DISTINCT tbl FROM sqlite_stat1").scalars().all()
+            else:
+                analysed = conn.exec_driver_sql("SELECT relname FROM pg_stat_user_tables "
+                                                "WHERE last_analyze IS NOT NULL").scalars().all()
+    assert {"items", "labels", "label_counts", "documents"} <= set(analysed)

@@ -255,8 +255,8 @@ class Database:
             if self.backend == "postgresql":
                 with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                     conn.exec_driver_sql("VACUUM (ANALYZE)")
-            else:
-                with self._engine.connect() as conn:
+            else:  # in a transaction that commits (a bare connection would roll the statistics back)
+                with self.write() as conn:
                     conn.exec_driver_sql("ANALYZE")
 
     @contextmanager
