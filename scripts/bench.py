@@ -21,9 +21,15 @@ sys.path.insert(0, str(ROOT))
 ORDER = ["bench_segment", "bench_ingest", "bench_classify", "bench_store", "bench_web", "bench_load"]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """Every benchmark, or those named (`python scripts/bench.py bench_store bench_load`)."""
+    wanted = list(sys.argv[1:] if argv is None else argv)
+    unknown = [name for name in wanted if name not in ORDER]
+    if unknown:
+        print(f"error: unknown benchmark {unknown[0]!r} (known: {', '.join(ORDER)})", file=sys.stderr)
+        return 2
     rows: list[dict] = []
-    names = [n for n in ORDER if (ROOT / "benchmarks" / f"{n}.py").exists()]
+    names = [n for n in ORDER if (ROOT / "benchmarks" / f"{n}.py").exists() and (not wanted or n in wanted)]
     for name in names:
         load_before = os.getloadavg()[0]
         started = time.perf_counter()

@@ -242,3 +242,25 @@ def test_cli_freq_counts_without_pandas_and_answers_as_the_library(load_db):
     assert json.loads(as_json) == to_records(frame)
     assert as_csv == frame.to_csv(index=False)
     assert f"{frame.attrs['total']} agreement items" in as_table and "security (Seguridad)" in as_table
+
+
+def test_a_request_reads_the_store_generation_once(load_db):
+    """A page that consults several cached answers (count, page, filter values) asks the store whether
+    it changed once per request, not once per answer; the next request asks again."""
+    from sqlalchemy import event
+
+    app = create_app(load_db)
+    engine = app.state.corpus.store._engine
+    asked: list[str] = []
+
+    def catch(conn, cursor, statement, *args):
+        if "store_state" in statement:
+            asked.append(statement)
+
+    event.listen(engine, "before_cursor_execute", catch)
+    with TestClient(app) as client:
+        for _ in range(2):
+            asked.clear()
+            response = client.get("/items", params={"country": "CO"})
+            assert response.status_code == 200
+            assert len(asked) == 1

@@ -134,7 +134,7 @@ def count_items(store: Store, by: list[str], filters: Filters) -> tuple[list[tup
 
 
 def _label_index_suffices(by: list[str], filters: Filters, item_conds: list) -> bool:
-    """True when the count needs nothing but `labels` (axis and year; year-only date filters)."""
+    """True when the count needs nothing but `label_counts` (axis and year; year-only date filters)."""
     if "axis" not in by or not set(by) <= {"axis", "year"} or item_conds or filters.min_score is not None:
         return False
     if filters.country or filters.dyad or filters.doc_id or filters.mechanism:

@@ -43,10 +43,15 @@ def _sqlite_pragmas() -> tuple[str, ...]:
 
 
 class CancelToken:
-    """Cancels the database work of one request: the reads under it are interrupted in the database."""
+    """Cancels the database work of one request: the reads under it are interrupted in the database.
+
+    It also remembers the generation each store had when the request first asked (`generations`),
+    so a request that consults several cached answers reads `store_state` once.
+    """
 
     def __init__(self) -> None:
         self.cancelled = False
+        self.generations: dict[int, int] = {}
         self._lock = threading.Lock()
         self._running: set[Any] = set()  # DBAPI connections working for this token
 
@@ -216,9 +221,16 @@ class Database:
 
     # -- cache --------------------------------------------------------------
     def generation(self) -> int:
-        """A number that grows with every change of what the store holds."""
+        """A number that grows with every change of what the store holds (read once per request
+        made under a `CancelToken`)."""
+        token = _current_token.get()
+        if token is not None and id(self) in token.generations:
+            return token.generations[id(self)]
         with self.read() as conn:
-            return int(conn.execute(sa.select(store_state.c.generation)).scalar() or 0)
+            value = int(conn.execute(sa.select(store_state.c.generation)).scalar() or 0)
+        if token is not None:
+            token.generations[id(self)] = value
+        return value
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()`, or its answer from an earlier call with `key` if the store has not changed since.
