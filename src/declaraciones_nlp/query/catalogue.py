@@ -10,19 +10,18 @@ from ..errors import NotFoundError
 from ..filters import Filters
 from ..records import to_records
 from ..store import Store
-from ..store.tables import document_parties, documents as documents_table, items, models as models_table
+from ..store.tables import document_parties, documents as documents_table, models as models_table
 from ..text import split_parties
 from .frame import item_frame
 
 
 def documents(store: Store) -> pd.DataFrame:
     """One row per stored document with its metadata and item count, by date."""
-    counts = (sa.select(items.c.doc_id, sa.func.count().label("items")).group_by(items.c.doc_id).subquery())
     d = documents_table.c
     cols = [d.id, d.title, d.date, d.year, d.place, d.parties, d.dyad, d.mechanism, d.edition,
             d.lang, d.source_path, d.content_hash, d.ingested_at]
-    stmt = (sa.select(*cols, sa.func.coalesce(counts.c["items"], 0).label("items"))
-            .select_from(documents_table.outerjoin(counts, counts.c.doc_id == d.id))
+    # the item count each document keeps (documents.n_items), not a count over every item
+    stmt = (sa.select(*cols, sa.func.coalesce(d.n_items, 0).label("items"))
             .order_by(d.date.asc().nulls_last(), d.id))
     with store.read() as conn:
         rows = conn.execute(stmt).all()
