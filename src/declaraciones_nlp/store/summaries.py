@@ -27,6 +27,8 @@ def refresh_summaries(conn: Connection, doc_ids: Collection[str] | None = None) 
         ids = sorted(set(doc_ids))
         if not ids:
             return
+        # two writers recounting one document take turns (PostgreSQL row locks; SQLite writes one at a time)
+        conn.execute(sa.select(documents.c.id).where(documents.c.id.in_(ids)).with_for_update())
         update = update.where(documents.c.id.in_(ids))
         delete = delete.where(label_counts.c.doc_id.in_(ids))
         grouped = grouped.where(labels.c.doc_id.in_(ids))
