@@ -1,0 +1,195 @@
+"""Blocks → item spans: what is an item, a heading (the section of the items under it), or dropped on purpose."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..ingest.metadata import _MONTH as _MONTHS, _PLACE_DATE_LINE, parse_date
+from ..schema import Document
+from .blocks import (
+    _AXIS_HEADING,
+    _BOLD_LEAD,
+    _BOLD_ONLY,
+    _CLOSING,
+    _TERMINAL,
+    _UPPER,
+    _Block,
+    _blocks,
+    _is_caps_heading,
+    clean_text,
+)
+from .sentences import split_sentences
+
+_PREAMBLE = re.compile(
+    r"\b(?:reunid[oa]s|se\s+reunieron)\b|^(?:considerando|teniendo\s+en\s+cuenta|conscientes|recordando|whereas)\b", re.I
+)
+_DECLARE_END = re.compile(
+    r"\b(?:declaran|acuerdan|deciden|convienen|resuelven|declaramos|acordamos|declare|agree|decide|declararon|"
+    r"acordaron|decidieron|convinieron|resolvieron|adoptaron|adoptan|suscriben)\b[^.]*:\s*$"
+    r"|\b(?:lo\s+siguiente|los\s+siguientes\s+(?:acuerdos|compromisos|puntos))\s*:\s*$",
+    re.I,
+)
+# "Lima, 26 de octubre de 2018.- El Canciller …": the dateline opening a press release is not part of the sentence.
+_DATELINE = re.compile(
+    rf"^[{_UPPER}][\w .'’-]{{1,40}}?,\s*(?:\w+\s+)?(?:\d{{1,2}}(?:º|°)?\s+de\s+(?:{_MONTHS})(?:\s+del?\s+\d{{4}})?"
+    rf"|(?:{_MONTHS})\s+\d{{1,2}},?(?:\s+\d{{4}})?)\s*(?:\.\s*[-–—]+|[-–—]{{1,2}}|:)[ \t\u00a0]*(?=\S)",
+    re.I,
+)
+_SIGNATURE_ROLE = re.compile(
+    r"\b(?:president[ea]?|presidente|primer\s+ministro|prime\s+minister|canciller|ministr[oa]|secretar(?:y|io|ia)|"
+    r"embajador[a]?|ambassador|por\s+el\s+gobierno|for\s+the\s+government)\b",
+    re.I,
+)
+
+
+def _heading_text(raw: str) -> str:
+    return clean_text(raw).strip(" :.").strip()
+
+def _is_title_like(block: _Block, text: str) -> bool:
+    raw = clean_text(block.raw(text))
+    if not raw or len(block.lines) > 3 or len(raw.split()) > 30 or re.search(r"[.;:]$", raw):
+        return False
+    return not _AXIS_HEADING.match(raw)
+
+
+def _is_heading_like(block: _Block, text: str) -> bool:
+    raw = clean_text(block.raw(text))
+    if not raw or _TERMINAL.search(raw):
+        return False
+    if all(_is_caps_heading(l.stripped) or len(l.stripped) < 4 for l in block.lines) and len(raw.split()) <= 25:
+        return True
+    return len(block.lines) == 1 and len(raw.split()) <= 15 and len(raw) <= 120 and (
+        raw[0].isupper() or raw[0].isdigit()
+    )
+
+
+def _is_place_date(block: _Block, text: str) -> bool:
+    raw = clean_text(block.raw(text))
+    if len(block.lines) > 2 or len(raw) > 90:
+        return False
+    dateline = _DATELINE.match(raw)
+    if dateline and re.search(r"\w", raw[dateline.end():]):
+        return False  # "Lima, 3 de mayo de 2019.- El Canciller …": a dateline opening the text
+    if _PLACE_DATE_LINE.match(raw):
+        return True
+    return len(raw.split()) <= 6 and parse_date(raw) is not None
+
+
+def _is_signature(block: _Block, text: str) -> bool:
+    lines = [clean_text(l.text) for l in block.lines]
+    if any(len(l.split()) > 10 or l.endswith(".") for l in lines):
+        return False
+    return any(_SIGNATURE_ROLE.search(l) for l in lines)
+
+
+def _numbered_headings(blocks: list[_Block], text: str) -> set[int]:
+    """Numbered lines that head a group rather than state an item: "1. Eje de Seguridad y Defensa"
+    followed by decimal items "1.1 …", or "2. Trade and Economic Growth" followed by prose paragraphs."""
+    out: set[int] = set()
+    for index, block in enumerate(blocks[:-1]):
+        if block.kind != "item" or block.number is None or block.decimal is not None or len(block.lines) > 1:
+            continue
+        raw = clean_text(block.raw(text))
+        if not raw or _TERMINAL.search(raw) or len(raw.split()) > 12 or not (raw[0].isupper() or raw[0].isdigit()):
+            continue
+        prev = blocks[index - 1] if index else None
+        if prev is not None and prev.kind == "item" and prev.number is not None and prev.decimal is None:
+            continue  # the last of a run of numbered items ("3. …", "4. Investing in Our People")
+        nxt = blocks[index + 1]
+        if (nxt.kind == "item" and (nxt.decimal or "").startswith(f"{block.number}.")) or (
+            nxt.kind == "para" and len(clean_text(nxt.raw(text)).split()) > 12
+        ):
+            out.add(index)
+    return out
+
+
+def _sign_off_start(blocks: list[_Block], text: str) -> int:
+    """Index of the run of short unpunctuated paragraphs closing the document ("Oficina General de
+    Comunicación / Ministerio de Relaciones Exteriores"): a sign-off, not items."""
+    start = len(blocks)
+    while start > 0:
+        block = blocks[start - 1]
+        lines = [clean_text(l.text) for l in block.lines]
+        if block.kind != "para" or len(lines) > 4 or any(
+            not l or len(l.split()) > 8 or _TERMINAL.search(l) for l in lines
+        ):
+            break
+        start -= 1
+    return start
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    section: str | None
+
+
+def _item_spans(document: Document) -> list[_Span]:
+    text = document.text
+    blocks = _blocks(text)
+    headings = _numbered_headings(blocks, text)
+    items = [i for i, b in enumerate(blocks)
+             if b.kind == "item" and i not in headings and not _BOLD_ONLY.match(b.raw(text))]
+    first_item = items[0] if items else len(blocks)
+    tail = _sign_off_start(blocks, text)
+    spans: list[_Span] = []
+    section: str | None = None
+    started = False
+    for index, block in enumerate(blocks):
+        raw = block.raw(text)
+        if block.kind == "heading":
+            if not (block.level == 1 and not started):
+                section = _heading_text(raw)
+                started = True
+            continue
+        if block.kind == "item":
+            if index in headings:
+                section = _heading_text(raw)
+                started = True
+                continue
+            if _BOLD_ONLY.match(raw):
+                section = _heading_text(raw)
+            elif clean_text(raw):
+                spans.append(_Span(block.content_start, block.end, section))
+            started = True
+            continue
+        if _CLOSING.search(raw) and (_CLOSING.match(raw) or len(raw) < 400):
+            break
+        if _is_place_date(block, text) or _is_signature(block, text) or index >= tail:
+            continue
+        next_is_item = index + 1 < len(blocks) and blocks[index + 1].kind == "item"
+        if not started and not next_is_item and _is_title_like(block, text) and (
+            not _BOLD_LEAD.match(raw)
+            or (index == 0 and _BOLD_ONLY.match(raw) and len(blocks) > 1 and _is_place_date(blocks[1], text))
+        ):  # a bold first line is a title when the place and date follow it, else a heading
+            continue
+        if index < first_item and items and (
+            _PREAMBLE.search(raw) or _DECLARE_END.search(raw) or re.fullmatch(r"[A-ZÁÉÍÓÚÑ ]{4,}:", raw.strip())
+        ):
+            started = True
+            continue
+        start = block.content_start
+        dateline = _DATELINE.match(raw)
+        if dateline and dateline.end() < len(raw):
+            start += dateline.end()
+            raw = raw[dateline.end():]
+        lead = _BOLD_LEAD.match(raw)
+        if lead:
+            rest = re.match(r"[\s*_.:]*", raw[lead.end():])
+            after = raw[lead.end() + rest.end():]
+            if not after or after[0].isupper():
+                section = _heading_text(lead.group(2))
+                started = True
+                if not after.strip():
+                    continue
+                start = start + lead.end() + rest.end()
+        elif _is_heading_like(block, text):
+            section = _heading_text(raw)
+            started = True
+            continue
+        started = True
+        for a, b in split_sentences(text, start, block.end):
+            if clean_text(text[a:b]):
+                spans.append(_Span(a, b, section))
+    return spans
