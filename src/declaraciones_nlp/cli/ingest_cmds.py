@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from ..errors import NoItemsFound
-from ._util import TableJsonl, app, console, handle_errors, split_codes
+from ._util import TableJsonl, app, console, err_console, handle_errors, split_codes
 
 
 @app.command()
@@ -24,12 +24,15 @@ def segment(
 ) -> None:
     """Split declarations into agreement items and print them (nothing is stored)."""
     from ..ingest import iter_input_files, read_document
-    from ..segment import segment as segment_document
+    from ..segment import segment_accounted
 
     overrides = {"parties": split_codes(parties), "date": date, "mechanism": mechanism, "title": title}
     for path in iter_input_files(paths):
         document = read_document(path, overrides)
-        items = segment_document(document)
+        found = segment_accounted(document)
+        items = found.items
+        for warning in found.warnings(str(path)):
+            err_console.print(f"warning: {warning}", highlight=False, soft_wrap=True)
         if not items:
             raise NoItemsFound(str(path), "no agreement items found")
         if format is TableJsonl.jsonl:

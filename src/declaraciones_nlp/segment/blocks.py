@@ -48,7 +48,7 @@ class _Line:
 
 @dataclass
 class _Block:
-    kind: str  # "item", "para" or "heading"
+    kind: str  # "item", "para", "heading", or "end" (an end mark: "###", "-30-")
     lines: list[_Line] = field(default_factory=list)
     content_start: int = 0
     indent: int = 0
@@ -57,6 +57,10 @@ class _Block:
     letter: str | None = None  # "a" / "A" for lettered items
     bullet: str | None = None
     level: int = 0  # markdown heading level
+
+    @property
+    def start(self) -> int:
+        return self.lines[0].start
 
     @property
     def end(self) -> int:
@@ -88,7 +92,7 @@ def _is_caps_heading(s: str) -> bool:
 
 def _hard_break(s: str, previous: str) -> bool:
     """Lines that start a new block even without a blank line before them."""
-    if _CLOSING.match(s) or re.fullmatch(r"[A-ZÁÉÍÓÚÑ ]{4,}:", s):
+    if (_CLOSING.match(s) and bool(re.search(r"[.;:]\W*$", previous))) or re.fullmatch(r"[A-ZÁÉÍÓÚÑ ]{4,}:", s):
         return True
     return _is_caps_heading(s) and bool(re.search(r"[.;:]\W*$", previous))
 
@@ -110,6 +114,7 @@ def _blocks(text: str) -> list[_Block]:
             prev_blank = True
             continue
         if _STOP.match(s):
+            blocks.append(_Block("end", [line], line.start))
             break
         md = _MD_HEADING.match(line.text)
         if md and not s.startswith("#" * 7):
@@ -188,7 +193,7 @@ def _split_embedded_numbers(blocks: list[_Block], text: str) -> list[_Block]:
             tail_lines = [l for l in block.lines if l.start > cut]
             split_line = head_lines[-1]
             new_start = block.content_start + m.end()
-            first = _Line(new_start, split_line.end, text[new_start:split_line.end])
+            first = _Line(cut, split_line.end, text[cut:split_line.end])
             out.append(_Block("item", head_lines[:-1] + [_Line(split_line.start, cut, text[split_line.start:cut])],
                               block.content_start, block.indent, block.number))
             block = _Block("item", [first] + tail_lines, new_start, block.indent, nxt)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..ingest.metadata import _MONTH as _MONTHS, _PLACE_DATE_LINE, parse_date
 from ..schema import Document
@@ -107,6 +107,8 @@ def _sign_off_start(blocks: list[_Block], text: str) -> int:
     """Index of the run of short unpunctuated paragraphs closing the document ("Oficina General de
     Comunicación / Ministerio de Relaciones Exteriores"): a sign-off, not items."""
     start = len(blocks)
+    while start > 0 and blocks[start - 1].kind == "end":
+        start -= 1
     while start > 0:
         block = blocks[start - 1]
         lines = [clean_text(l.text) for l in block.lines]
@@ -125,7 +127,29 @@ class _Span:
     section: str | None
 
 
-def _item_spans(document: Document) -> list[_Span]:
+@dataclass(frozen=True)
+class Part:
+    """A stretch of the cleaned text that is not an item: a heading, or a part dropped on purpose."""
+
+    start: int
+    end: int
+    reason: str  # "heading", or why it was dropped: "title", "preamble", "closing", "furniture", …
+
+
+@dataclass
+class Layout:
+    """Where every part of a document went: item spans, headings and dropped parts."""
+
+    spans: list[_Span] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)
+
+    def drop(self, start: int, end: int, reason: str) -> None:
+        if end > start:
+            self.parts.append(Part(start, end, reason))
+
+
+def layout(document: Document) -> Layout:
+    """Account for the whole text of `document`: items, headings and dropped parts, in order."""
     text = document.text
     blocks = _blocks(text)
     headings = _numbered_headings(blocks, text)
@@ -133,45 +157,55 @@ def _item_spans(document: Document) -> list[_Span]:
              if b.kind == "item" and i not in headings and not _BOLD_ONLY.match(b.raw(text))]
     first_item = items[0] if items else len(blocks)
     tail = _sign_off_start(blocks, text)
-    spans: list[_Span] = []
+    out = Layout()
     section: str | None = None
     started = False
     for index, block in enumerate(blocks):
+        if block.kind == "end":
+            out.drop(block.start, len(text), "end mark")
+            break
         raw = block.raw(text)
+        out.drop(block.start, block.content_start, "list marker")
         if block.kind == "heading":
             if not (block.level == 1 and not started):
                 section = _heading_text(raw)
                 started = True
+                out.drop(block.content_start, block.end, "heading")
+            else:
+                out.drop(block.content_start, block.end, "title")
             continue
         if block.kind == "item":
-            if index in headings:
+            if index in headings or _BOLD_ONLY.match(raw):
                 section = _heading_text(raw)
-                started = True
-                continue
-            if _BOLD_ONLY.match(raw):
-                section = _heading_text(raw)
+                out.drop(block.content_start, block.end, "heading")
             elif clean_text(raw):
-                spans.append(_Span(block.content_start, block.end, section))
+                out.spans.append(_Span(block.content_start, block.end, section))
             started = True
             continue
         if _CLOSING.search(raw) and (_CLOSING.match(raw) or len(raw) < 400):
+            out.drop(block.content_start, len(text), "closing")
             break
         if _is_place_date(block, text) or _is_signature(block, text) or index >= tail:
+            reason = "place and date" if _is_place_date(block, text) else "signature" if index < tail else "sign-off"
+            out.drop(block.content_start, block.end, reason)
             continue
         next_is_item = index + 1 < len(blocks) and blocks[index + 1].kind == "item"
         if not started and not next_is_item and _is_title_like(block, text) and (
             not _BOLD_LEAD.match(raw)
             or (index == 0 and _BOLD_ONLY.match(raw) and len(blocks) > 1 and _is_place_date(blocks[1], text))
         ):  # a bold first line is a title when the place and date follow it, else a heading
+            out.drop(block.content_start, block.end, "title")
             continue
         if index < first_item and items and (
             _PREAMBLE.search(raw) or _DECLARE_END.search(raw) or re.fullmatch(r"[A-ZÁÉÍÓÚÑ ]{4,}:", raw.strip())
         ):
             started = True
+            out.drop(block.content_start, block.end, "preamble")
             continue
         start = block.content_start
         dateline = _DATELINE.match(raw)
         if dateline and dateline.end() < len(raw):
+            out.drop(start, start + dateline.end(), "dateline")
             start += dateline.end()
             raw = raw[dateline.end():]
         lead = _BOLD_LEAD.match(raw)
@@ -181,15 +215,33 @@ def _item_spans(document: Document) -> list[_Span]:
             if not after or after[0].isupper():
                 section = _heading_text(lead.group(2))
                 started = True
+                out.drop(start, start + lead.end() + rest.end(), "heading")
                 if not after.strip():
                     continue
                 start = start + lead.end() + rest.end()
         elif _is_heading_like(block, text):
             section = _heading_text(raw)
             started = True
+            out.drop(start, block.end, "heading")
             continue
         started = True
-        for a, b in split_sentences(text, start, block.end):
-            if clean_text(text[a:b]):
-                spans.append(_Span(a, b, section))
-    return spans
+        sentences = [(a, b) for a, b in split_sentences(text, start, block.end) if clean_text(text[a:b])]
+        if next_is_item and sentences and clean_text(text[slice(*sentences[-1])]).endswith(":"):
+            out.drop(*sentences.pop(), "lead-in")  # "Key elements of the deal will include:" introduces the list
+        out.spans.extend(_Span(a, b, section) for a, b in sentences)
+    return out
+
+
+def lost_spans(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Stretches of `text` holding letters or digits that no item, heading or dropped part covers."""
+    mask = bytearray(len(text))
+    for a, b in covered:
+        mask[a:b] = b"\x01" * (b - a)
+    out: list[tuple[int, int]] = []
+    for m in re.finditer(r"\S+", text):
+        if any(ch.isalnum() and not mask[m.start() + k] for k, ch in enumerate(m.group(0))):
+            if out and not text[out[-1][1]:m.start()].strip():
+                out[-1] = (out[-1][0], m.end())
+            else:
+                out.append((m.start(), m.end()))
+    return out
