@@ -9,7 +9,13 @@ from ..text import dehyphenate
 _UPPER = "A-ZÁÉÍÓÚÑÜ"
 # "1.", "1)", "12.-", a decimal "1.1"/"2.3." (group 3) or a bare number before a tab or a wide gap
 # ("1<TAB>…", "1     …": a table copied as text or extracted from a PDF).
-_NUMBER = re.compile(r"^([ \t]*)(\d{1,3})((?:\.\d{1,2})+\.?|\.-|\.–|\.|\)|-|–|(?=\t|[ \u00a0]{3,}))[ \t\u00a0]+(?=\S)")
+# The archive's Markdown escapes the period: "1\\." is "1.".
+_NUMBER = re.compile(
+    r"^([ \t]*)(\d{1,3})((?:\.\d{1,2})+\.?|\\?\.-|\.–|\\?\.|\\?\)|-|–|(?=\t|[ \u00a0]{3,}))[ \t\u00a0]+(?=\S)"
+)
+_LONE_NUMBER = re.compile(r"^[ \t]*(\d{1,3})\\?[.)][ \t]*$")  # "1." alone on its line, the text on the next
+# A bullet at the start of a continuation line: a sub-list kept inside its parent item loses its markers.
+_INNER_BULLET = re.compile(r"\n[ \t]*(?:[-•▪*·◦●■‣➢►]|o(?=[ \t]{2,}|\t))[ \t]+(?=\S)")
 # Lettered items ("a.", "a)", "(a)", "A)", "A."): top-level items when no numbered or bulleted item is open.
 _LETTER = re.compile(r"^([ \t]*)(?:\(([a-zñ])\)|([a-zñ])[.)]|([A-Z])[.)])[ \t\u00a0]+(?=\S)")
 _BULLET = re.compile(r"^([ \t]*)([-•▪*·◦●■‣➢►]|o(?=[ \t]+[" + _UPPER + r"¿“\"]))[ \t\u00a0]+(?=\S)")
@@ -20,8 +26,8 @@ _SUBITEM = re.compile(
 _MD_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _STOP = re.compile(r"^\\?#{3}$|^-\s?30\s?-$")
 _SEPARATOR = re.compile(r"^(?:<!--.*?-->|(?:\\?\*[ \t]*){3,}|-{3,}|_{3,}|(?:\*[ \t]){2,}\*)$")
-_BOLD_ONLY = re.compile(r"^\s*(\*{2,3}|__)(?=\S)(.+?)(?<=\S)\1\s*$", re.S)
-_BOLD_LEAD = re.compile(r"^\s*(\*{2,3})(?=\S)(.+?)(?<=\S)\*{2,3}", re.S)
+_BOLD_ONLY = re.compile(r"^\s*(\*{2,3}|__)(?=\S)(.+?)(?<=\S)[ \t\u00a0]*\1\s*$", re.S)
+_BOLD_LEAD = re.compile(r"^\s*(\*{2,3})(?=\S)(.+?)(?<=\S)[ \t\u00a0]*\*{2,3}", re.S)
 _AXIS_HEADING = re.compile(r"^(?:EJE|EJES|PILAR|PILLAR|ÁMBITO|AMBITO|[IVXL]{1,5}\.|[IVXL]{1,5}\s*[-–])\b", re.I)
 _CLOSING = re.compile(
     r"^\s*(?:suscrit[ao]s?|firmad[ao]s?|hech[ao]|dad[ao]|adoptad[ao]|done|signed|issued)\s+(?:en|at|in|el|on)\b"
@@ -108,10 +114,24 @@ def _blocks(text: str) -> list[_Block]:
     prev_blank = True
     last_number: int | None = None
     previous = ""
+    lone: tuple[_Line, int] | None = None
     for line in _lines(text):
         s = line.stripped
         if _is_blank(s) or _SEPARATOR.match(s):
             prev_blank = True
+            continue
+        if lone is not None:
+            number_line, value = lone
+            lone = None
+            if not (_NUMBER.match(line.text) or _BULLET.match(line.text) or _MD_HEADING.match(line.text)):
+                cur = _Block("item", [number_line, line], line.start + line.indent, number=value)
+                last_number = value
+                blocks.append(cur)
+                prev_blank, previous = False, s
+                continue
+        alone = _LONE_NUMBER.match(line.text)
+        if alone and (prev_blank or int(alone.group(1)) == 1 or int(alone.group(1)) == (last_number or 0) + 1):
+            lone = (line, int(alone.group(1)))
             continue
         if _STOP.match(s):
             blocks.append(_Block("end", [line], line.start))
@@ -150,8 +170,9 @@ def _blocks(text: str) -> list[_Block]:
         if marker is not None:
             indent = len(marker.group(1).expandtabs(4))
             nested = cur is not None and cur.kind == "item" and indent > cur.indent + 1 and letter is None
-            if nested and not _BOLD_ONLY.match(cur.raw(text)):
-                cur.lines.append(line)  # a sub-list stays inside its parent item
+            sentence = re.match(r"[\"“«¿¡(]*[" + _UPPER + r"]", line.text[marker.end():]) and letter is None
+            if nested and not _BOLD_ONLY.match(cur.raw(text)) and not (sentence and marker is bullet):
+                cur.lines.append(line)  # a sub-list of clauses stays inside its parent item
             else:
                 cur = _Block("item", [line], line.start + marker.end(), indent=indent)
                 if letter is not None:
@@ -207,7 +228,7 @@ def clean_text(raw: str) -> str:
     s = re.sub(r"<!--.*?-->", " ", raw, flags=re.S)
     s = re.sub(r"\[([^\]]*)\]\((?:[^()\s]|\([^)]*\))*\)", r"\1", s)
     s = re.sub(r"</?[A-Za-z][^>]*>", "", s)
-    s = dehyphenate(s)
+    s = dehyphenate(_INNER_BULLET.sub("\n", s))
     s = re.sub(r"(?<!\\)\*+", "", s)
     s = re.sub(r"(?<![\w\\])__(?=\S)|(?<=\S)__(?!\w)", "", s)
     s = re.sub(r"\\([\\`*_{}\[\]()#+\-.!$>])", r"\1", s)

@@ -29,6 +29,20 @@ _DECLARE_END = re.compile(
     r"|\b(?:lo\s+siguiente|los\s+siguientes\s+(?:acuerdos|compromisos|puntos))\s*:\s*$",
     re.I,
 )
+# A sentence that only reports the meeting ("President A hosted President B at the White House.", "Los Cancilleres
+# se reunieron en Lima …") opens many statements; it is not an item unless it also states what was agreed.
+_MEETING = re.compile(
+    r"\b(?:met|meets|hosted|hosts|visited|convened|held\s+(?:a|the|their)|on\s+the\s+occasion\s+of|"
+    r"at\s+the\s+invitation\s+of|welcome[sd]?\s+(?:[A-Z][\w.'’-]*\s+){1,8}to\s+(?:the\s+)?[A-Z]|"
+    r"se\s+reunieron|reunid[oa]s|con\s+(?:ocasi[oó]n|motivo)\s+de|sostuvieron|visita\s+(?:oficial|de\s+estado))\b"
+)
+_AGREES = re.compile(
+    r"\b(?:agree[ds]?|affirm(?:ed|s)?|reaffirm\w*|commit\w*|pledge[ds]?|announc\w*|launch\w*|signed|decided?|"
+    r"resolved?|underscor\w*|emphasiz\w*|condemn\w*|intend\w*|will|shall|welcomed\s+(?:the|progress)|"
+    r"acord\w*|reafirm\w*|comprometi\w*|anunci\w*|suscribi\w*|firmaron|decidi\w*|destaca\w*|saluda\w*|"
+    r"condena\w*|respald\w*|expres\w*|declara\w*)\b",
+    re.I,
+)
 # "Lima, 26 de octubre de 2018.- El Canciller …": the dateline opening a press release is not part of the sentence.
 _DATELINE = re.compile(
     rf"^[{_UPPER}][\w .'’-]{{1,40}}?,\s*(?:\w+\s+)?(?:\d{{1,2}}(?:º|°)?\s+de\s+(?:{_MONTHS})(?:\s+del?\s+\d{{4}})?"
@@ -175,7 +189,10 @@ def layout(document: Document) -> Layout:
                 out.drop(block.content_start, block.end, "title")
             continue
         if block.kind == "item":
-            if index in headings or _BOLD_ONLY.match(raw):
+            nxt = blocks[index + 1] if index + 1 < len(blocks) else None
+            leads_sublist = nxt is not None and nxt.kind == "item" and nxt.indent > block.indent and (
+                clean_text(raw).endswith(":") and len(clean_text(raw).split()) <= 12)
+            if index in headings or _BOLD_ONLY.match(raw) or leads_sublist:
                 section = _heading_text(raw)
                 out.drop(block.content_start, block.end, "heading")
             elif clean_text(raw):
@@ -226,10 +243,18 @@ def layout(document: Document) -> Layout:
             continue
         started = True
         sentences = [(a, b) for a, b in split_sentences(text, start, block.end) if clean_text(text[a:b])]
-        if next_is_item and sentences and clean_text(text[slice(*sentences[-1])]).endswith(":"):
-            out.drop(*sentences.pop(), "lead-in")  # "Key elements of the deal will include:" introduces the list
+        last = clean_text(text[slice(*sentences[-1])]) if sentences else ""
+        if last.endswith(":") and (next_is_item or len(last.split()) <= 20):
+            out.drop(*sentences.pop(), "lead-in")  # "Key elements of the deal will include:" introduces what follows
+        while items and index < first_item and not out.spans and sentences and _reports_meeting(clean_text(text[slice(*sentences[0])])):
+            out.drop(*sentences.pop(0), "preamble")
         out.spans.extend(_Span(a, b, section) for a, b in sentences)
     return out
+
+
+def _reports_meeting(sentence: str) -> bool:
+    """True for an opening sentence that only says who met where ("… met in Rome on the margins of the G20")."""
+    return bool(_MEETING.search(sentence)) and not _AGREES.search(sentence)
 
 
 def lost_spans(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
