@@ -18,6 +18,7 @@ from .blocks import (
     _is_caps_heading,
     clean_text,
 )
+from .furniture import is_declaration_title, is_furniture, is_publication_note
 from .sentences import split_sentences
 
 _PREAMBLE = re.compile(
@@ -165,7 +166,8 @@ class Layout:
 def layout(document: Document) -> Layout:
     """Account for the whole text of `document`: items, headings and dropped parts, in order."""
     text = document.text
-    blocks = _blocks(text)
+    blocks = _split_furniture_lines(_blocks(text), text)
+    press = _press_lead_end(blocks, text)
     headings = _numbered_headings(blocks, text)
     items = [i for i, b in enumerate(blocks)
              if b.kind == "item" and i not in headings and not _BOLD_ONLY.match(b.raw(text))]
@@ -180,6 +182,14 @@ def layout(document: Document) -> Layout:
             break
         raw = block.raw(text)
         out.drop(block.start, block.content_start, "list marker")
+        if is_furniture(raw) or is_publication_note(raw):
+            out.drop(block.content_start, block.end, "furniture")
+            continue
+        if index < press or (index == press and is_declaration_title(raw)):
+            reason = "title" if index == press or not started else "press lead"
+            out.drop(block.content_start, block.end, "place and date" if _is_place_date(block, text) else reason)
+            started = started or index != press
+            continue
         if block.kind == "heading":
             if not (block.level == 1 and not started):
                 section = _heading_text(raw)
@@ -242,7 +252,12 @@ def layout(document: Document) -> Layout:
             out.drop(start, block.end, "heading")
             continue
         started = True
-        sentences = [(a, b) for a, b in split_sentences(text, start, block.end) if clean_text(text[a:b])]
+        sentences = []
+        for a, b in split_sentences(text, start, block.end):
+            if is_furniture(text[a:b]):
+                out.drop(a, b, "furniture")  # "Agencia … de Noticias Twitter: @…" glued to the last sentence
+            elif clean_text(text[a:b]):
+                sentences.append((a, b))
         last = clean_text(text[slice(*sentences[-1])]) if sentences else ""
         if last.endswith(":") and (next_is_item or len(last.split()) <= 20):
             out.drop(*sentences.pop(), "lead-in")  # "Key elements of the deal will include:" introduces what follows
@@ -270,3 +285,34 @@ def lost_spans(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int
             else:
                 out.append((m.start(), m.end()))
     return out
+
+
+def _split_furniture_lines(blocks: list[_Block], text: str) -> list[_Block]:
+    """Trailing lines of page furniture glued to a block without a blank line become blocks of their own."""
+    out: list[_Block] = []
+    for block in blocks:
+        tail: list[_Block] = []
+        while block.kind in ("item", "para") and len(block.lines) > 1 and is_furniture(block.lines[-1].text):
+            line = block.lines.pop()
+            tail.insert(0, _Block("para", [line], line.start + line.indent))
+        out.append(block)
+        out.extend(tail)
+    return out
+
+
+def _press_lead_end(blocks: list[_Block], text: str) -> int:
+    """Index where a page republishing a declaration starts the declaration itself (its title, or the
+    block after a publication note), when press prose comes before it; -1 when there is none."""
+    prose = False
+    for index, block in enumerate(blocks):
+        raw = block.raw(text)
+        if block.kind == "item":
+            return -1
+        if is_publication_note(raw):
+            after = blocks[index + 1] if index + 1 < len(blocks) else None
+            return index + 1 if after is not None and is_declaration_title(after.raw(text)) else index
+        if prose and block.kind in ("para", "heading") and is_declaration_title(raw):
+            return index
+        if block.kind == "para" and len(clean_text(raw).split()) >= 15 and not is_furniture(raw):
+            prose = True
+    return -1
