@@ -37,7 +37,7 @@ def test_agency_page_furniture_and_press_lead_are_dropped_with_their_reason(suff
     dropped = [(document.text[p.start:p.end], p.reason) for p in found.dropped]
 
     def reason(start: str) -> str:
-        return next(why for text, why in dropped if text.startswith(start))
+        return next(why for text, why in dropped if text.lstrip("*").startswith(start))
 
     assert reason("14:16 | Lima, oct. 30.") == reason("Vea aquí la galería") == reason("Agencia Peruana") == "furniture"
     assert reason("Los cancilleres del Perú") == "press lead"
@@ -63,3 +63,35 @@ def test_furniture_in_spanish_and_english(text):
 ])
 def test_sentences_that_are_not_furniture(text):
     assert not is_furniture(text)
+
+
+EN_SHEET_MARKDOWN = """# FACT SHEET: The United States and Examplia
+
+Today, the United States and Examplia announced new commitments.
+
+**Pandemic Response**
+
+The United States will donate two million vaccine doses to Examplia.
+
+Examplia will host a regional center for disease control.
+
+**Clean Energy**
+
+The two countries will launch a partnership on grid storage.
+
+**Security:** The two countries will expand maritime patrols.
+
+1.
+
+Both governments will train customs officers.
+"""
+
+
+def test_bold_underlined_headings_and_run_in_titles_read_the_same_in_html_and_markdown(tmp_path):
+    path = tmp_path / "sheet.md"
+    path.write_text(EN_SHEET_MARKDOWN, encoding="utf-8")
+    html = segment_accounted(read_document(WEB / "en_fact_sheet_negritas.html"), use_parser=False).items
+    markdown = segment_accounted(read_document(path), use_parser=False).items
+    assert [(i.text, i.section) for i in html] == [(i.text, i.section) for i in markdown]
+    assert [i.section for i in html] == ["Pandemic Response", "Pandemic Response", "Clean Energy", "Security", "Security"]
+    assert not any(i.text.startswith(("Today", "1.")) for i in html)  # an empty announcement, a lone number

@@ -108,7 +108,7 @@ def add_parsed_verbs(items: list[AgreementItem], nlp=None) -> list[AgreementItem
         return items
     try:
         if nlp is None:
-            from .nlp import load_spanish
+            from ..nlp import load_spanish
 
             nlp = load_spanish()
     except NLPModelMissing:

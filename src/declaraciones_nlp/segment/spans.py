@@ -44,6 +44,15 @@ _AGREES = re.compile(
     r"condena\w*|respald\w*|expres\w*|declara\w*)\b",
     re.I,
 )
+# A sentence that only announces what follows: "Today, the two governments announced new commitments."
+_EMPTY_LEAD = re.compile(
+    r"\b(?:announced|are\s+announcing|is\s+announcing|unveiled|anunciaron|presentaron)\s+(?:the\s+following\s+|"
+    r"(?:several\s+|a\s+series\s+of\s+)?new\s+|additional\s+|los\s+siguientes\s+|nuevos\s+)"
+    r"(?:\w+\s+)?(?:commitments|initiatives|deliverables|actions|steps|measures|compromisos|iniciativas|medidas)"
+    r"(?:\s+(?:today|hoy))?\s*[.:]$"
+    r"|\b(?:the\s+following|lo\s+siguiente)\s*[.:]$",
+    re.I,
+)
 # "Lima, 26 de octubre de 2018.- El Canciller …": the dateline opening a press release is not part of the sentence.
 _DATELINE = re.compile(
     rf"^[{_UPPER}][\w .'’-]{{1,40}}?,\s*(?:\w+\s+)?(?:\d{{1,2}}(?:º|°)?\s+de\s+(?:{_MONTHS})(?:\s+del?\s+\d{{4}})?"
@@ -236,7 +245,10 @@ def layout(document: Document) -> Layout:
             start += dateline.end()
             raw = raw[dateline.end():]
         lead = _BOLD_LEAD.match(raw)
-        if lead:
+        bold_text = clean_text(lead.group(2)) if lead else ""
+        if lead and re.search(r"[.!?]$", bold_text) and len(bold_text.split()) >= 8:
+            pass  # a whole sentence in bold ("**The two countries also committed to …**") is an item, not a heading
+        elif lead:
             rest = re.match(r"[\s*_.:]*", raw[lead.end():])
             after = raw[lead.end() + rest.end():]
             if not after or after[0].isupper():
@@ -259,7 +271,9 @@ def layout(document: Document) -> Layout:
             elif clean_text(text[a:b]):
                 sentences.append((a, b))
         last = clean_text(text[slice(*sentences[-1])]) if sentences else ""
-        if last.endswith(":") and (next_is_item or len(last.split()) <= 20):
+        if (last.endswith(":") and (next_is_item or len(last.split()) <= 20)) or (
+                _EMPTY_LEAD.search(last) and index + 1 < len(blocks)
+                and (len(last.split()) <= 20 or re.search(r"(?:following|siguiente)\s*[.:]$", last))):
             out.drop(*sentences.pop(), "lead-in")  # "Key elements of the deal will include:" introduces what follows
         while items and index < first_item and not out.spans and sentences and _reports_meeting(clean_text(text[slice(*sentences[0])])):
             out.drop(*sentences.pop(0), "preamble")
