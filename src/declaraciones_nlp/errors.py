@@ -22,6 +22,10 @@ class UnreadableDocument(InputError):
     """A declaration file could not be read (missing, empty, corrupt, scanned...)."""
 
 
+class ScannedDocument(UnreadableDocument):
+    """A PDF without a text layer: readable only with OCR (`--ocr`)."""
+
+
 class NoItemsFound(InputError):
     """A document was read but holds no agreement items."""
 

@@ -42,6 +42,7 @@ class IngestSummary:
     words: int = 0
     refused: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    ocr: list[tuple[str, float]] = field(default_factory=list)  # files read by OCR, with their mean word confidence
 
     @property
     def ok(self) -> bool:
@@ -172,6 +173,8 @@ def _store_result(result: Processed, store: Store, summary: IngestSummary) -> No
     assert result.document is not None
     summary.documents_read += 1
     summary.words += len(result.document.text.split())
+    if result.document.ocr_confidence is not None:
+        summary.ocr.append((result.path, result.document.ocr_confidence))
     if store.add_document(result.document, list(result.items)):
         summary.documents_stored += 1
         summary.items_stored += len(result.items)

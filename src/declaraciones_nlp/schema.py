@@ -83,6 +83,7 @@ class Document:
     citation: str | None = None
     excerpt_only: bool = False
     page_starts: tuple[int, ...] = (0,)
+    ocr_confidence: float | None = None  # mean word confidence (0–100) when the text was read by OCR
 
     @property
     def year(self) -> int | None:

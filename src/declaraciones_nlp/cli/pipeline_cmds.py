@@ -31,6 +31,14 @@ def print_summary(summary: IngestSummary) -> None:
     for path, reason in summary.refused:
         message = reason if path in reason else f"{path}: {reason}"
         err_console.print(f"[red]refused[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+    for path, confidence in summary.ocr:
+        console.print(ocr_note(path, confidence), highlight=False, soft_wrap=True)
+
+
+def ocr_note(path: str, confidence: float) -> str:
+    """One line saying that a file was read by OCR, and how sure the OCR was."""
+    advice = "check the items against the scan" if confidence < 85 else "items may still hold OCR errors"
+    return f"{path}: read by OCR, mean word confidence {confidence:.0f}/100 ({advice})"
 
 
 @app.command()
@@ -43,6 +51,7 @@ def ingest(
     date: Optional[str] = typer.Option(None, "--date", help="Override the date (YYYY-MM-DD or YYYY)."),
     mechanism: Optional[str] = typer.Option(None, "--mechanism", help="Override the mechanism."),
     title: Optional[str] = typer.Option(None, "--title", help="Override the title."),
+    ocr: bool = typer.Option(False, "--ocr", help="Read scanned PDFs with OCR (tesseract, Spanish and English)."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes (default: up to the cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
@@ -51,6 +60,8 @@ def ingest(
     Exits non-zero when any file was refused (the others are stored).
     """
     overrides = overrides_from_options(parties, date, mechanism, title)
+    if ocr:
+        overrides["ocr"] = True
     classifier = load_model(model)
     with Corpus(db) as corpus:
         summary = corpus.ingest(paths, model=classifier, silent=quiet, workers=workers, **overrides)
