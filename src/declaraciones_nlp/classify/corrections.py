@@ -1,12 +1,15 @@
 """Reviewers' corrections for the model: what to review first, how far two reviewers agree,
 and the corrections as labelled data (a file, or items folded into training).
 
+Plain data in and out (the item DataFrame, the corrections DataFrame, reviewed items);
+`review_loop` reads them from the store.
+
     >>> review_order(corpus.items(), model)          # least confident and lexicon disagreements first
-    >>> agreement(list_corrections(store))           # per-label agreement of two reviewers
-    >>> export_corrections(store, Path("revisadas.jsonl"))
+    >>> agreement(corrections)                       # per-label agreement of two reviewers
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -21,8 +24,6 @@ import pandas as pd
 from .. import external
 from ..errors import InputError
 from ..schema import AXES, LABELS, OTHER
-from ..store.corrections import list_corrections, reviewed_items, text_sha1
-from ..store.engine import Database
 from .data import LabelledItem, record_key
 from .lexicon import Lexicon
 
@@ -115,53 +116,52 @@ def _label_agreement(label: str, pairs: list[tuple[int, int]]) -> dict[str, Any]
 
 
 # ---------------------------------------------------------------- back into training
-def _reference(source_path: str | None) -> str | None:
-    """The name of `source_path` inside the referenced collection, when it is one of its documents."""
+def text_sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _inside(source_path: str | None, collections: Sequence[str]) -> str | None:
+    """The name of `source_path` inside one of `collections` (where `external` looks), or None."""
     if not source_path:
         return None
     path = Path(source_path).resolve()
     for root in external.search_roots():
-        base = (root / _REF_COLLECTION).resolve()
-        if path.is_relative_to(base):
-            return path.relative_to(base).as_posix()
+        for collection in collections:
+            base = (root / collection).resolve()
+            if path.is_relative_to(base):
+                return path.relative_to(base).as_posix()
     return None
 
 
-def _external(source_path: str | None) -> bool:
-    if not source_path:
-        return False
-    path = Path(source_path).resolve()
-    return any(path.is_relative_to((root / name).resolve())
-               for root in external.search_roots() for name in external.COLLECTIONS)
+def _doc_name(item: dict[str, Any]) -> str:
+    return Path(item["source_path"]).stem if item.get("source_path") else item["doc_id"]
 
 
-def correction_lines(store: Database) -> tuple[list[dict[str, Any]], int]:
-    """The reviewed items as labelled lines (docs/ARCHITECTURE.md): the text copied, or a reference
-    (`ref`, `sha1`) for an item of a real US statement. Returns (lines, items left out: items of
-    other external documents, which a reference cannot name)."""
+def labelled_lines(reviewed: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """Reviewed items (`store.corrections.reviewed_items`) as labelled lines (docs/ARCHITECTURE.md):
+    the text copied, or a reference (`ref`, `sha1`, no text) for an item of a real US statement.
+    Returns (lines, items left out: those of other external documents, which a reference cannot name)."""
     lines, left_out = [], 0
-    for item in reviewed_items(store):
-        doc = Path(item["source_path"]).stem if item["source_path"] else item["doc_id"]
-        extra = {"labels": item["labels"], "lang": item["lang"] or "es", "doc": doc, "section": item["section"],
-                 "reviewed": True, "reviewers": item["reviewers"]}
-        name = _reference(item["source_path"])
+    for item in reviewed:
+        extra = {"labels": item["labels"], "lang": item["lang"] or "es", "doc": _doc_name(item),
+                 "section": item["section"], "reviewed": True, "reviewers": item["reviewers"]}
+        name = _inside(item["source_path"], [_REF_COLLECTION])
         if name is not None:
             lines.append({"ref": {"file": name, "n": item["n"]}, "sha1": text_sha1(item["text"]), **extra})
-        elif _external(item["source_path"]):
+        elif _inside(item["source_path"], list(external.COLLECTIONS)) is not None:
             left_out += 1
         else:
             lines.append({"text": item["text"], "n": item["n"], **extra})
     return lines, left_out
 
 
-def export_corrections(store: Database, out_path: Path) -> tuple[int, int]:
-    """Write the reviewed items as a labelled JSONL file (whole or not at all); returns (written, left out)."""
+def write_lines(lines: Sequence[dict[str, Any]], out_path: Path) -> Path:
+    """Write JSON lines to `out_path` whole or not at all (a temporary file renamed)."""
     out_path = Path(out_path).expanduser()
     if not out_path.parent.is_dir():
         raise InputError("--out", f"folder does not exist: {out_path.parent}")
     if out_path.is_dir():
         raise InputError("--out", f"is a folder: {out_path}")
-    lines, left_out = correction_lines(store)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -173,18 +173,18 @@ def export_corrections(store: Database, out_path: Path) -> tuple[int, int]:
     finally:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
-    return len(lines), left_out
+    return out_path
 
 
-def corrected_items(store: Database) -> list[LabelledItem]:
-    """The reviewed items as labelled items, their text read from the store."""
+def corrected_items(reviewed: Sequence[dict[str, Any]]) -> list[LabelledItem]:
+    """Reviewed items (with their stored text) as labelled items."""
     out = []
-    for item in reviewed_items(store):
-        doc = Path(item["source_path"]).stem if item["source_path"] else item["doc_id"]
-        obj = {"text": item["text"], "labels": item["labels"], "lang": item["lang"], "doc": doc,
+    for item in reviewed:
+        obj = {"text": item["text"], "labels": item["labels"], "lang": item["lang"], "doc": _doc_name(item),
                "section": item["section"]}
-        out.append(LabelledItem(text=item["text"], labels=tuple(item["labels"]), lang=item["lang"] or "es", doc=doc,
-                                section=item["section"], n=item["n"], source=f"corrections:{item['doc_id']}#{item['n']}",
+        out.append(LabelledItem(text=item["text"], labels=tuple(item["labels"]), lang=item["lang"] or "es",
+                                doc=_doc_name(item), section=item["section"], n=item["n"],
+                                source=f"corrections:{item['doc_id']}#{item['n']}",
                                 record=record_key(obj, tuple(item["labels"]))))
     return out
 
@@ -210,14 +210,13 @@ def _relabelled(record: str, labels: Sequence[str]) -> str:
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
 
 
-def corrections_seen(store: Database) -> dict[str, Any]:
-    """What a model trained now sees of the corrections: `{"n", "latest"}` (for its meta.json)."""
-    frame = list_corrections(store)
-    return {"n": int(len(frame)), "latest": None if frame.empty else str(frame["created_at"].max())}
+def corrections_seen(corrections: pd.DataFrame) -> dict[str, Any]:
+    """What a model trained on `corrections` (`list_corrections`) has seen: `{"n", "latest"}` (meta.json)."""
+    return {"n": int(len(corrections)),
+            "latest": None if corrections.empty else str(corrections["created_at"].max())}
 
 
-def unseen_corrections(store: Database, meta: dict[str, Any] | None) -> int:
-    """How many stored corrections are newer than those the model of `meta` was trained with."""
-    frame = list_corrections(store)
-    latest = ((meta or {}).get("data") or {}).get("corrections", {}).get("latest")
-    return int(len(frame) if not latest else (frame["created_at"] > latest).sum())
+def unseen_corrections(corrections: pd.DataFrame, meta: dict[str, Any] | None) -> int:
+    """How many of `corrections` are newer than those the model of `meta` was trained with."""
+    latest = (((meta or {}).get("data") or {}).get("corrections") or {}).get("latest")
+    return int(len(corrections) if not latest else (corrections["created_at"] > latest).sum())

@@ -70,6 +70,7 @@ def add_correction(store: Database, doc_id: str, n: int, labels_: Sequence[str],
     Returns the stored correction.
     """
     chosen, name = check_labels(labels_), check_reviewer(reviewer)
+    doc_id, n = str(doc_id), int(n)  # numpy integers from a DataFrame are not SQL integers
     with store.write() as conn:
         found = conn.execute(sa.select(items.c.id, items.c.text)
                              .where(items.c.doc_id == doc_id, items.c.n == n)).first()
@@ -166,7 +167,8 @@ def model_labels(store: Database, doc_id: str, n: int, version: str | None = Non
     `{"model_version", "labels", "scores", "reviewed"}`."""
     with store.read() as conn:
         version = version or conn.execute(sa.select(models.c.version).where(models.c.current.is_(True))).scalar()
-        item_id = conn.execute(sa.select(items.c.id).where(items.c.doc_id == doc_id, items.c.n == n)).scalar()
+        item_id = conn.execute(sa.select(items.c.id).where(items.c.doc_id == str(doc_id),
+                                                           items.c.n == int(n))).scalar()
         if item_id is None:
             raise NotFoundError(f"item {n} of document {doc_id} is not stored")
         rows = _model_rows(conn, item_id, version) if version else {}

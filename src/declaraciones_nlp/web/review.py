@@ -18,12 +18,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
+from .. import review_loop
 from ..api import Corpus, to_records
-from ..classify.corrections import agreement, lexicon_axes, review_order, unseen_corrections
+from ..classify.corrections import lexicon_axes
 from ..classify.lexicon import Lexicon
 from ..errors import DeclaracionesError, NotFoundError
 from ..filters import Filters
-from ..store.corrections import add_correction, list_corrections, model_labels
 
 MAX_BODY_BYTES = 4096
 QUEUE_LENGTH = 500
@@ -56,10 +56,7 @@ def review_router(corpus: Corpus, templates: Jinja2Templates, model: Callable[[]
         current = model()
         key = (filters, getattr(current, "version", None), corpus.store.counts()["items"])
         if key not in orders:
-            frame = corpus.items(filters)
-            lexicon = getattr(current, "lexicon_", None) or Lexicon.default()
-            orders[key] = review_order(frame, current, lexicon).merge(
-                frame[["doc_id", "n", "reviewed"]], on=["doc_id", "n"], how="left")
+            orders[key] = review_loop.review_order(corpus, filters, current)
             while len(orders) > 8:
                 orders.popitem(last=False)
         return orders[key]
@@ -76,7 +73,7 @@ def review_router(corpus: Corpus, templates: Jinja2Templates, model: Callable[[]
         reviewer corrected and `reviewer` did not."""
         try:
             order = ordered(review_filters(request))
-            corrections = list_corrections(corpus.store)
+            corrections = review_loop.corrections(corpus)
         except DeclaracionesError as exc:
             return _error(400, str(exc))
         by_reviewer = set(zip(corrections["doc_id"], corrections["n"], corrections["reviewer"]))
@@ -92,7 +89,7 @@ def review_router(corpus: Corpus, templates: Jinja2Templates, model: Callable[[]
             "items": to_records(chosen[["doc_id", "n", "margin", "disagrees"]].head(QUEUE_LENGTH)),
             "remaining": len(chosen), "in_filter": len(order),
             "reviewed": int(sum(pair in keys for pair in pairs)), "corrections": int(len(corrections)),
-            "unseen": unseen_corrections(corpus.store, model_meta())})
+            "unseen": review_loop.unseen_corrections(corpus, model_meta())})
 
     @router.get("/revisar/api/item")
     def item_card(doc_id: str, n: int = Query(..., ge=0)) -> JSONResponse:
@@ -111,7 +108,7 @@ def review_router(corpus: Corpus, templates: Jinja2Templates, model: Callable[[]
             prediction = current.predict([row["text"]], langs=[row["lang"] or "es"], sections=[row["section"]])[0]
             explanation = {axis: list(terms) for axis, terms in prediction.explanation.items() if terms}
         lexicon = getattr(current, "lexicon_", None) or Lexicon.default()
-        corrections = list_corrections(corpus.store)
+        corrections = review_loop.corrections(corpus)
         earlier = corrections[(corrections["doc_id"] == doc_id) & (corrections["n"] == n)]
         return JSONResponse({
             "doc_id": doc_id, "n": n, "text": row["text"], "section": row["section"], "page": row["page"],
@@ -121,7 +118,7 @@ def review_router(corpus: Corpus, templates: Jinja2Templates, model: Callable[[]
             "after": [by_n[k]["text"] for k in (n + 1,) if k in by_n],
             "labels": row["labels"], "reviewed": bool(row["reviewed"]),
             "scores": {key[6:]: row[key] for key in row if key.startswith("score_")},
-            "model": model_labels(corpus.store, doc_id, n),
+            "model": review_loop.model_labels(corpus, doc_id, n),
             "explanation": explanation, "lexicon": list(lexicon_axes(lexicon, row["text"])),
             "corrections": to_records(earlier[["reviewer", "labels", "adjudicated", "created_at"]])})
 
@@ -130,8 +127,8 @@ def review_router(corpus: Corpus, templates: Jinja2Templates, model: Callable[[]
         """Store one correction: `{"doc_id", "n", "labels", "reviewer"[, "adjudicate"]}`."""
         try:
             body = await _checked_body(request, token)
-            stored = add_correction(corpus.store, body["doc_id"], body["n"], body["labels"], body["reviewer"],
-                                    adjudicate=body["adjudicate"])
+            stored = review_loop.correct(corpus, body["doc_id"], body["n"], body["labels"], body["reviewer"],
+                                         adjudicate=body["adjudicate"])
         except _Refused as exc:
             return _error(exc.status, exc.message)
         except DeclaracionesError as exc:
@@ -142,7 +139,7 @@ def review_router(corpus: Corpus, templates: Jinja2Templates, model: Callable[[]
     @router.get("/revisar/api/disagreements")
     def disagreements() -> JSONResponse:
         """Per-label agreement of the reviewers and the items they disagree on (with their text)."""
-        table, listed = agreement(list_corrections(corpus.store))
+        table, listed = review_loop.agreement(corpus)
         for entry in listed:
             try:
                 found = corpus.document(entry["doc_id"])
