@@ -10,7 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 # 1: documents, items, labels, models. 2: document_parties (added at open to a version-1 store).
-STORE_SCHEMA_VERSION = 2
+# 3: corrections and reviewed_labels (the reviewers' labels, added at open to an older store).
+STORE_SCHEMA_VERSION = 3
 
 metadata = sa.MetaData()
 
@@ -89,8 +90,36 @@ labels = sa.Table(
     sqlite_with_rowid=False,
 )
 
+# One row per reviewer's decision on an item, kept whole (store/corrections.py). Keyed by the item's
+# document, number and text SHA-1, not its row id, so that a correction outlives removal and re-ingestion.
+corrections = sa.Table(
+    "corrections", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("doc_id", sa.String(64), nullable=False),
+    sa.Column("n", sa.Integer, nullable=False),
+    sa.Column("text_sha1", sa.String(40), nullable=False),
+    sa.Column("labels", sa.JSON, nullable=False),
+    sa.Column("reviewer", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("model_version", sa.String(128)),  # the version whose labels were corrected
+    sa.Column("model_labels", sa.JSON),  # what that version had assigned
+    sa.Column("adjudicated", sa.Boolean, nullable=False, default=False),
+    sa.Index("ix_corrections_item", "doc_id", "n"),
+)
+
+# The model's own label rows of a corrected item, kept when `labels` is overwritten with the human ones.
+reviewed_labels = sa.Table(
+    "reviewed_labels", metadata,
+    sa.Column("item_id", sa.Integer, sa.ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("model_version", sa.String(128), nullable=False),
+    sa.Column("axis", sa.String(16), nullable=False),
+    sa.Column("score", sa.Float),
+    sa.Column("assigned", sa.Boolean, nullable=False),
+    sa.PrimaryKeyConstraint("item_id", "model_version", "axis", name="pk_reviewed_labels"),
+)
+
 schema_info = sa.Table("schema_info", metadata, sa.Column("version", sa.Integer, nullable=False))
 
 TABLE_NAMES: frozenset[str] = frozenset(table.name for table in metadata.sorted_tables)
 # What each schema version added, to bring an older store up to date when it is opened.
-ADDED_IN: dict[int, tuple[sa.Table, ...]] = {2: (document_parties,)}
+ADDED_IN: dict[int, tuple[sa.Table, ...]] = {2: (document_parties,), 3: (corrections, reviewed_labels)}

@@ -16,8 +16,9 @@ from sqlalchemy.engine import Connection
 from ..errors import InputError, NotFoundError, StoreError
 from ..schema import AXES, OTHER, AgreementItem, Document, validate_labels
 from ..text import fold, join_parties
+from .corrections import apply_corrections
 from .engine import Database
-from .tables import document_parties, documents, items, labels, models
+from .tables import document_parties, documents, items, labels, models, reviewed_labels
 
 
 def _now() -> str:
@@ -103,6 +104,7 @@ class Store(Database):
                 if batch:
                     self._insert_items(conn, document.id, batch)
                     self._insert_labels(conn, document.id, document.year, batch, label_rows)
+                    apply_corrections(conn, [document.id])  # reviewers' labels outlive re-ingestion
         except StoreError as exc:
             if isinstance(exc.__cause__, sa.exc.IntegrityError) and self.has_document(document.content_hash):
                 return False  # another writer stored it first
@@ -152,10 +154,11 @@ class Store(Database):
                     raise NotFoundError(f"item {item.n} of document {item.doc_id} is not stored")
                 version = rows[0]["model_version"]
                 item_id, year = found
-                conn.execute(labels.delete().where(labels.c.item_id == item_id,
-                                                   labels.c.model_version == version))
+                for table in (labels, reviewed_labels):
+                    conn.execute(table.delete().where(table.c.item_id == item_id, table.c.model_version == version))
                 conn.execute(labels.insert(), [dict(row, item_id=item_id, doc_id=item.doc_id, year=year)
                                                for row in rows])
+            apply_corrections(conn, {item.doc_id for item, _ in prepared})  # and relabelling
         return len(prepared)
 
     def remove(self, doc_id: str) -> int:

@@ -1,7 +1,8 @@
 """The dashboard for ministry staff: server-rendered pages and a JSON API.
 
 Every page and endpoint calls the same library functions as the CLI (through
-`api.Corpus`). The app is read-only unless created with `allow_upload=True`.
+`api.Corpus`). The app is read-only unless created with `allow_upload=True`
+(uploads) or `allow_review=True` (the review page of `web/review.py`).
 """
 from __future__ import annotations
 
@@ -116,7 +117,7 @@ def item_totals(corpus: Corpus, group: str, filters: dict[str, Any]) -> pd.Serie
     return totals.set_index(group)["items"] if not totals.empty else pd.Series(dtype=int)
 
 
-def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
+def create_app(db: str | None = None, allow_upload: bool = False, allow_review: bool = False) -> FastAPI:
     """Build the app on the store at `db` (default: the project's database)."""
     # Swagger UI's script and stylesheet come from the installed fastapi-offline, not a CDN: /docs works offline.
     app = FastAPIOffline(
@@ -128,7 +129,7 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(
         AXES=AXES, LABELS=LABELS, AXIS_NAMES_ES=AXIS_NAMES_ES, AXIS_SHORT_ES=AXIS_SHORT_ES,
-        AXIS_COLOURS=AXIS_COLOURS, GROUPS=GROUPS, allow_upload=allow_upload,
+        AXIS_COLOURS=AXIS_COLOURS, GROUPS=GROUPS, allow_upload=allow_upload, allow_review=allow_review,
     )
     corpus = Corpus(db)
     app.state.corpus = corpus
@@ -242,6 +243,11 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
         return page(request, "upload.html", extensions=sorted(SUPPORTED_EXTENSIONS), summary=summary,
                     filename=name, limit_mb=config.MAX_UPLOAD_BYTES // (1024 * 1024))
 
+    if allow_review:
+        from ..classify.retrain import current_meta
+        from .review import review_router
+
+        app.include_router(review_router(corpus, templates, model, current_meta))
     if allow_upload:
         app.add_middleware(BodyLimit, limit=config.MAX_UPLOAD_BYTES + 64 * 1024, path_prefix="/upload")
     return app
