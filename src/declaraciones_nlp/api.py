@@ -46,9 +46,19 @@ class Corpus:
         self.store.close()
 
     # -- questions ----------------------------------------------------------
-    def items(self, filters: Filters | None = None, **kwargs: Any) -> pd.DataFrame:
-        """The item DataFrame (one row per item, 0/1 axis columns and scores) of the filtered items."""
-        return query.items(self.store, Filters.of(filters, **kwargs))
+    def items(self, filters: Filters | None = None, limit: int | None = None, offset: int = 0,
+              **kwargs: Any) -> pd.DataFrame:
+        """The item DataFrame (one row per item, 0/1 axis columns and scores) of the filtered items.
+
+        With `limit`, one page of them (after `offset`), read as a page from the store.
+        """
+        return query.items(self.store, Filters.of(filters, **kwargs), limit=limit, offset=offset)
+
+    def count(self, q: str = "", cap: int = 10_000, filters: Filters | None = None, **kwargs: Any) -> int:
+        """How many items pass the filters (and hold every word of `q`), up to `cap` (cap + 1: more)."""
+        from .text import fold
+
+        return query.count_matching(self.store, Filters.of(filters, **kwargs), fold(q or "").split(), cap)
 
     def stored_items(self, filters: Filters | None = None, **kwargs: Any) -> list[AgreementItem]:
         """The filtered items as `AgreementItem`s, with their labels and scores."""
@@ -58,9 +68,10 @@ class Corpus:
         """Counts and shares grouped by `by` (axis, dyad, country, year, mechanism, act); see `query.freq`."""
         return query.freq(self.store, by, Filters.of(filters, **kwargs))
 
-    def search(self, q: str, limit: int | None = 50, filters: Filters | None = None, **kwargs: Any) -> pd.DataFrame:
+    def search(self, q: str, limit: int | None = 50, filters: Filters | None = None, offset: int = 0,
+               **kwargs: Any) -> pd.DataFrame:
         """Items containing every word of `q`, accents and case ignored; see `query.search`."""
-        return query.search(self.store, q, Filters.of(filters, **kwargs), limit=limit)
+        return query.search(self.store, q, Filters.of(filters, **kwargs), limit=limit, offset=offset)
 
     def export(self, out_path: str | Path, fmt: str | None = None, filters: Filters | None = None,
                **kwargs: Any) -> Path:

@@ -46,9 +46,16 @@ def stacked_shares(freq: pd.DataFrame, group: str, missing: str | None = None) -
     named `missing`, or left out when it is None."""
     frame = freq if missing is None else freq.assign(**{group: freq[group].map(
         lambda v: missing if v is None or pd.isna(v) else str(v))})
+    by_value: dict = {}
+    for value, axis, items in zip(frame[group].tolist(), frame["axis"].tolist(), frame["items"].tolist()):
+        if value is None or pd.isna(value):
+            continue
+        counts = by_value.setdefault(value, dict.fromkeys(LABELS, 0))
+        if axis in counts:
+            counts[axis] += int(items)
     rows = []
-    for value, part in frame.groupby(group, sort=True):
-        counts = {axis: int(part.loc[part["axis"] == axis, "items"].sum()) for axis in LABELS}
+    for value in sorted(by_value):
+        counts = by_value[value]
         total = sum(counts.values())
         segments = [Segment(axis, counts[axis] / total, counts[axis]) for axis in LABELS if counts[axis]]
         rows.append((str(value), total, segments))

@@ -64,3 +64,18 @@ def semantic_features() -> bool:
 # Inputs larger than this are refused before being read whole.
 MAX_INPUT_BYTES = int(os.environ.get("DECLARACIONES_MAX_BYTES", 50 * 1024 * 1024))
 MAX_UPLOAD_BYTES = int(os.environ.get("DECLARACIONES_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+
+
+def db_pool_size() -> int:
+    """Database connections a process keeps open at most (`DECLARACIONES_DB_POOL`, default 4 for 2 cores)."""
+    return max(1, int(os.environ.get("DECLARACIONES_DB_POOL", 4)))
+
+
+def sqlite_cache_kib() -> int:
+    """SQLite page cache per connection in KiB (`DECLARACIONES_SQLITE_CACHE_KIB`, default 16 MiB)."""
+    return max(256, int(os.environ.get("DECLARACIONES_SQLITE_CACHE_KIB", 16 * 1024)))
+
+
+def sqlite_mmap_mib() -> int:
+    """Bytes of the SQLite file read through mmap, in MiB (`DECLARACIONES_SQLITE_MMAP_MIB`, default 256)."""
+    return max(0, int(os.environ.get("DECLARACIONES_SQLITE_MMAP_MIB", 256)))

@@ -44,3 +44,7 @@ class StoreError(DeclaracionesError):
 
 class NotFoundError(DeclaracionesError):
     """A document or record asked for is not in the store."""
+
+
+class Cancelled(DeclaracionesError):
+    """The work was abandoned by whoever asked for it (a web client that went away)."""

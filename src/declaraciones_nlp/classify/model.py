@@ -429,6 +429,16 @@ class AxisClassifier:
             self._names = names
         return self._names
 
+    def _char_core(self, index: int, term: str) -> str:
+        """A character n-gram without its punctuation (" lud," is in "salud"), computed once per feature."""
+        cores = getattr(self, "_cores", None)
+        if cores is None:
+            cores = self._cores = {}
+        core = cores.get(index)
+        if core is None:
+            core = cores[index] = re.sub(r"\W", "", term)
+        return core
+
     def _explain(self, row: sp.csr_matrix, j: int, text: str, lang: str, section, top: int) -> tuple[str, ...]:
         """Readable terms ranked by coefficient × feature value for label `j`."""
         names = self._feature_names()
@@ -447,7 +457,7 @@ class AxisClassifier:
             if kind == "word":
                 keys = [" ".join(surface.get(s, s) for s in term.split())]
             elif kind == "char":
-                core = re.sub(r"\W", "", term)  # char n-grams keep punctuation: " lud," is in "salud"
+                core = self._char_core(index, term)
                 word = next((w for w in words if core in w), None) if len(core) >= 3 else None
                 keys = [word] if word else []
             elif kind == "semantic" or (kind == "lexicon" and term not in LEXICON_AXES):

@@ -107,6 +107,20 @@ def handle_errors(func: Callable) -> Callable:
     return wrapper
 
 
+def open_corpus(db: Optional[str]):
+    """The store as a `Corpus` (pandas and SQLAlchemy are imported here, by the commands that read it)."""
+    from ..api import Corpus
+
+    return Corpus(db)
+
+
+def records(frame) -> list[dict]:
+    """A DataFrame's rows as JSON-ready dicts (`records.to_records`, imported on use)."""
+    from ..records import to_records
+
+    return to_records(frame)
+
+
 def split_codes(value: Optional[str]) -> Optional[list[str]]:
     """`"PE,US"` → `["PE", "US"]`."""
     if value is None:

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..api import Corpus
-from ..classify import load_model
-from ..pipeline import IngestSummary
-from ._util import DbOption, app, console, err_console, handle_errors, split_codes
+from ._util import DbOption, app, console, err_console, handle_errors, open_corpus, split_codes
+
+if TYPE_CHECKING:
+    from ..pipeline import IngestSummary
 
 
 def overrides_from_options(
@@ -62,8 +62,10 @@ def ingest(
     overrides = overrides_from_options(parties, date, mechanism, title)
     if ocr:
         overrides["ocr"] = True
+    from ..classify import load_model
+
     classifier = load_model(model)
-    with Corpus(db) as corpus:
+    with open_corpus(db) as corpus:
         summary = corpus.ingest(paths, model=classifier, silent=quiet, workers=workers, **overrides)
     print_summary(summary)
     if summary.refused:

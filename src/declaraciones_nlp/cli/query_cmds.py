@@ -6,19 +6,18 @@ import inspect
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
-import pandas as pd
 import typer
 from rich.table import Table
 
-from ..api import Corpus
 from ..errors import InputError
 from ..filters import Filters
-from ..query import EXPORT_FORMATS, check_by
-from ..records import to_records
 from ..schema import AXIS_SHORT_ES
-from ._util import DbOption, TableCsvJson, TableJsonl, app, console, err_console, handle_errors
+from ._util import DbOption, TableCsvJson, TableJsonl, app, console, err_console, handle_errors, open_corpus, records
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The filters every query command takes, declared once; `with_filters` adds them to a command.
 FILTER_OPTIONS: dict[str, tuple[type, Any]] = {
@@ -69,7 +68,7 @@ def with_filters(command: Callable[..., None]) -> Callable[..., None]:
 def _print_frame(frame: pd.DataFrame, fmt: TableCsvJson, as_table: Callable[[pd.DataFrame], Table]) -> None:
     """`frame` on stdout as JSON (a list of row objects), CSV, or the rich table `as_table` makes."""
     if fmt is TableCsvJson.json:
-        typer.echo(json.dumps(to_records(frame), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(records(frame), ensure_ascii=False, indent=2))
     elif fmt is TableCsvJson.csv:
         typer.echo(frame.to_csv(index=False), nl=False)
     else:
@@ -79,7 +78,7 @@ def _print_frame(frame: pd.DataFrame, fmt: TableCsvJson, as_table: Callable[[pd.
 def _cell(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(value)
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if value is None or (not isinstance(value, str) and value != value):  # None, NaN
         return "—"
     return str(value)
 
@@ -100,10 +99,12 @@ def freq_cmd(
 
     Example: declaraciones freq --by axis --by year --country CO --since 2014
     """
+    from ..query import check_by
+
     fields = check_by(by or ["axis"])
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         raise InputError("--chart", f"a chart is written as .png or .svg, not {chart.name!r}")
-    with Corpus(db) as corpus:
+    with open_corpus(db) as corpus:
         frame = corpus.freq(fields, filters)
     if chart is not None:
         from ..charts import bar_chart
@@ -117,7 +118,7 @@ def _freq_table(frame: pd.DataFrame) -> Table:
     table = Table(title=f"{frame.attrs.get('total', 0)} agreement items")
     for column in frame.columns:
         table.add_column(column, justify="right" if column in ("items", "share", "year") else "left")
-    for row in to_records(frame):
+    for row in records(frame):
         cells = []
         for column in frame.columns:
             value = row[column]
@@ -146,17 +147,17 @@ def search_cmd(
 
     Example: declaraciones search "minería ilegal" --country CO
     """
-    with Corpus(db) as corpus:
+    with open_corpus(db) as corpus:
         hits = corpus.search(query, limit=limit, filters=filters)
     if fmt is TableJsonl.jsonl:
-        for row in to_records(hits):
+        for row in records(hits):
             typer.echo(json.dumps(row, ensure_ascii=False))
         return
     table = Table(title=f"{len(hits)} hits for {query!r}", show_lines=True)
     for column in ("document", "date", "parties", "page", "labels"):
         table.add_column(column, overflow="fold", no_wrap=column in ("date", "parties", "page"))
     table.add_column("text", overflow="fold", ratio=3)
-    for row in to_records(hits):
+    for row in records(hits):
         table.add_row(f"{_cell(row['title'])}\n{row['doc_id']} #{row['n']}", _cell(row["date"]),
                       _cell(row["parties"]), _cell(row["page"]), _cell(row["labels"]), row["text"])
     console.print(table)
@@ -177,9 +178,11 @@ def export_cmd(
     Example: declaraciones export --format xlsx --out acuerdos.xlsx --dyad PE-CO
     """
     kind = fmt.value if fmt else out.suffix.lstrip(".").lower()
+    from ..query import EXPORT_FORMATS
+
     if kind not in EXPORT_FORMATS:
         raise InputError("--format", f"give --format {'|'.join(EXPORT_FORMATS)} or an --out file with that suffix")
-    with Corpus(db) as corpus:
+    with open_corpus(db) as corpus:
         path = corpus.export(out, kind, filters)
     err_console.print(f"wrote {path}", highlight=False)
 
@@ -191,7 +194,7 @@ def documents_cmd(
     db: Optional[str] = DbOption,
 ) -> None:
     """List the stored declarations: id, date, parties, mechanism, title and number of items."""
-    with Corpus(db) as corpus:
+    with open_corpus(db) as corpus:
         frame = corpus.documents()
     _print_frame(frame, fmt, _documents_table)
 
@@ -202,7 +205,7 @@ def _documents_table(frame: pd.DataFrame) -> Table:
     for column in columns:
         table.add_column(column, justify="right" if column == "items" else "left", overflow="fold",
                          no_wrap=column in ("id", "date", "dyad", "items"))
-    for row in to_records(frame):
+    for row in records(frame):
         table.add_row(*[_cell(row[c]) for c in columns])
     return table
 
@@ -214,6 +217,6 @@ def remove_cmd(
     db: Optional[str] = DbOption,
 ) -> None:
     """Remove one document with its items and labels."""
-    with Corpus(db) as corpus:
+    with open_corpus(db) as corpus:
         count = corpus.remove(doc_id)
     console.print(f"removed {doc_id} ({count} items)", highlight=False)

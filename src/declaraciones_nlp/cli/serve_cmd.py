@@ -17,16 +17,35 @@ def serve(
     allow_upload: bool = typer.Option(False, "--allow-upload", help="Let users upload declarations to ingest."),
     allow_review: bool = typer.Option(False, "--allow-review", help="Add the review page /revisar, where "
                                       "maintainers correct labels (stored in the database)."),
+    workers: int = typer.Option(1, "--workers", min=1, max=16,
+                                help="Server processes (docs/performance.md: one serves a 2-core machine best)."),
 ) -> None:
     """Start the web dashboard (read-only unless --allow-upload or --allow-review)."""
+    import os
+
     import uvicorn
 
+    from ..store import Store
     from ..web.app import create_app
 
-    application = create_app(db, allow_upload=allow_upload, allow_review=allow_review)
+    Store(db).close()  # a bad URL or store fails here, in one line, before the server starts
     console.print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
     if allow_review:
         console.print(f"Review page: http://{host}:{port}/revisar")
         if host not in ("127.0.0.1", "localhost", "::1"):
             err_console.print(f"warning: the review page accepts corrections from any machine that reaches {host}")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    if workers == 1:
+        application = create_app(db, allow_upload=allow_upload, allow_review=allow_review)
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+        return
+    # several processes each build the app from the environment
+    if db is not None:
+        os.environ["DECLARACIONES_DB"] = db
+    os.environ["DECLARACIONES_ALLOW_UPLOAD"] = "1" if allow_upload else ""
+    os.environ["DECLARACIONES_ALLOW_REVIEW"] = "1" if allow_review else ""
+    if allow_review:
+        import secrets
+
+        os.environ["DECLARACIONES_REVIEW_TOKEN"] = secrets.token_urlsafe(32)
+    uvicorn.run("declaraciones_nlp.web.app:app_from_environment", factory=True, workers=workers,
+                host=host, port=port, log_level="warning")

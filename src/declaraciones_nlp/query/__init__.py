@@ -24,15 +24,16 @@ from ..text import fold
 from .catalogue import document, documents, filter_options, models
 from .counts import GROUP_FIELDS, check_by, freq
 from .export import EXPORT_FORMATS, export
-from .frame import FRAME_COLUMNS, items, search_terms, stored_items
+from .frame import FRAME_COLUMNS, count_matching, items, search_terms, stored_items
 
 __all__ = [
-    "EXPORT_FORMATS", "FRAME_COLUMNS", "Filters", "GROUP_FIELDS", "check_by", "document", "documents",
+    "EXPORT_FORMATS", "FRAME_COLUMNS", "Filters", "GROUP_FIELDS", "check_by", "count_matching", "document", "documents",
     "export", "filter_options", "freq", "items", "models", "search", "stored_items", "to_records",
 ]
 
 
-def search(store: Store, q: str, filters: Filters | None = None, limit: int | None = 50) -> pd.DataFrame:
+def search(store: Store, q: str, filters: Filters | None = None, limit: int | None = 50,
+           offset: int = 0) -> pd.DataFrame:
     """Items containing every word of `q` (case- and accent-insensitive: "mineria" finds "minería").
 
     One row per hit, newest documents first: doc_id, n, title, date, parties,
@@ -43,4 +44,4 @@ def search(store: Store, q: str, filters: Filters | None = None, limit: int | No
         raise InputError("query", "empty search query")
     if limit is not None and limit < 1:
         raise InputError("--limit", f"must be at least 1, got {limit}")
-    return search_terms(store, terms, filters, limit)
+    return search_terms(store, terms, filters, limit, offset)

@@ -59,7 +59,10 @@ def filter_options(store: Store) -> dict[str, list[Any]]:
         stmt = sa.select(column).distinct().where(column.is_not(None), column != "")
         return sorted(conn.execute(stmt).scalars().all())
 
-    with store.read() as conn:
-        return {"countries": distinct(conn, document_parties.c.party),
-                "dyads": distinct(conn, documents_table.c.dyad),
-                "mechanisms": distinct(conn, documents_table.c.mechanism)}
+    def compute() -> dict[str, list[Any]]:
+        with store.read() as conn:
+            return {"countries": distinct(conn, document_parties.c.party),
+                    "dyads": distinct(conn, documents_table.c.dyad),
+                    "mechanisms": distinct(conn, documents_table.c.mechanism)}
+
+    return {name: list(values) for name, values in store.cached(("filter_options",), compute).items()}

@@ -44,11 +44,15 @@ def mechanisms_matching(conn: Connection, text: str) -> list[str]:
     return [name for name in names if wanted in fold(name)]
 
 
-def doc_conditions(conn: Connection, filters: Filters) -> list:
-    """WHERE clauses on `documents` for the document-level filters."""
+def doc_conditions(conn: Connection, filters: Filters, per_item: bool = False) -> list:
+    """WHERE clauses on `documents` for the document-level filters (the country as a lookup per
+    document with `per_item`, for a page read in document order)."""
     d = documents
     conds: list = []
-    if filters.country:
+    if filters.country and per_item:
+        conds.append(sa.exists().where(document_parties.c.doc_id == d.c.id,
+                                       document_parties.c.party == filters.country))
+    elif filters.country:
         conds.append(d.c.id.in_(sa.select(document_parties.c.doc_id)
                                 .where(document_parties.c.party == filters.country)))
     if filters.dyad:
@@ -69,11 +73,14 @@ def doc_conditions(conn: Connection, filters: Filters) -> list:
     return conds
 
 
-def item_conditions(filters: Filters, model_version: str | None, item_id: Any = None) -> list:
+def item_conditions(filters: Filters, model_version: str | None, item_id: Any = None,
+                    per_item: bool = False) -> list:
     """WHERE clauses for the item-level filters (act, lang, axis).
 
     On `items` columns by default; given another table's item id column
     (e.g. `labels.c.item_id`), as `IN (SELECT items.id ...)` so no join is needed.
+    `per_item` asks for the axis as a lookup per item (EXISTS) rather than a list
+    of every matching item: the right shape when a page stops after a few items.
     """
     conds: list = []
     own = [items.c.act == filters.act] if filters.act else []
@@ -85,7 +92,7 @@ def item_conditions(filters: Filters, model_version: str | None, item_id: Any = 
         conds.extend(own)
     if filters.axis:
         conds.append(axis_condition(items.c.id if item_id is None else item_id, filters.axis,
-                                    model_version, filters.min_score))
+                                    model_version, filters.min_score, per_item))
     return conds
 
 
@@ -99,20 +106,28 @@ def year_conditions(filters: Filters, column: Any) -> list:
     return conds
 
 
-def axis_condition(item_id: Any, axis: str, model_version: str | None, min_score: float | None) -> Any:
+def axis_condition(item_id: Any, axis: str, model_version: str | None, min_score: float | None,
+                   per_item: bool = False) -> Any:
     """SQL condition: the item carries `axis` under `model_version` (assigned, or score ≥ min_score)."""
     if model_version is None:
         return sa.false()
     lab = labels.alias("axis_labels")  # never correlated with an outer `labels`
+
+    def having(*conds: Any) -> Any:
+        if per_item:
+            return sa.exists().where(lab.c.item_id == item_id, lab.c.model_version == model_version, *conds)
+        return item_id.in_(sa.select(lab.c.item_id).where(lab.c.model_version == model_version, *conds))
+
     if min_score is None:
-        return item_id.in_(sa.select(lab.c.item_id).where(
-            lab.c.model_version == model_version, lab.c.axis == axis, lab.c.assigned == sa.true()))
+        return having(lab.c.axis == axis, lab.c.assigned == sa.true())
     if axis != OTHER:
-        return item_id.in_(sa.select(lab.c.item_id).where(
-            lab.c.model_version == model_version, lab.c.axis == axis, lab.c.score >= min_score))
-    return sa.and_(item_id.in_(sa.select(lab.c.item_id).where(lab.c.model_version == model_version,
-                                                              lab.c.axis == OTHER)),
-                   item_id.not_in(reached(model_version, min_score)))
+        return having(lab.c.axis == axis, lab.c.score >= min_score)
+    if per_item:
+        other = labels.alias("reached_labels")
+        none_reached = ~sa.exists().where(other.c.item_id == item_id, other.c.model_version == model_version,
+                                          other.c.axis != OTHER, other.c.score >= min_score)
+        return sa.and_(having(lab.c.axis == OTHER), none_reached)
+    return sa.and_(having(lab.c.axis == OTHER), item_id.not_in(reached(model_version, min_score)))
 
 
 def reached(model_version: str, min_score: float) -> sa.Select:

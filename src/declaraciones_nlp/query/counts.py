@@ -48,10 +48,16 @@ def freq(store: Store, by: str | Sequence[str] = ("axis",), filters: Filters | N
     `filters.min_score` every axis whose score is ≥ it, `other` when none is),
     so shares across axes add up to more than 1 when items carry several axes.
     Grouping by `country`, an item counts once for each party of its document.
-    `frame.attrs["total"]` holds the size of the filtered set.
+    `frame.attrs["total"]` holds the size of the filtered set. Answers are cached
+    until the store changes (its generation).
     """
     fields = check_by(by)
-    frame, total = count_items(store, fields, filters or Filters())
+    filters = filters or Filters()
+    return store.cached(("freq", tuple(fields), filters), lambda: _freq(store, fields, filters)).copy()
+
+
+def _freq(store: Store, fields: list[str], filters: Filters) -> pd.DataFrame:
+    frame, total = count_items(store, fields, filters)
     frame["items"] = frame["items"].astype(int)
     frame["share"] = frame["items"] / total if total else 0.0
     if "year" in frame:

@@ -18,7 +18,7 @@ from ..records import to_records
 from ..schema import AXES, LABELS, OTHER, AgreementItem
 from ..store import Store
 from ..store.corrections import reviewed_item_ids
-from ..store.tables import documents, items as items_table, labels
+from ..store.tables import document_order_key, documents, items as items_table, labels
 from ..text import fold
 from .conditions import doc_conditions, item_conditions, like_pattern, resolve_model
 
@@ -33,47 +33,89 @@ FRAME_COLUMNS: tuple[str, ...] = ITEM_COLUMNS + LABELS + SCORE_COLUMNS
 # What a search hit shows (`declaraciones search --format jsonl`, `/api/items?q=`).
 SEARCH_COLUMNS: tuple[str, ...] = ("doc_id", "n", "title", "date", "parties", "dyad", "mechanism", "page",
                                    "section", "text", "labels", "reviewed", "model_version")
+_CACHED_PAGE_ROWS = 200  # pages up to this size are kept until the store changes
 _SELECTED = [items_table.c.id, *(items_table.c[name] for name in ITEM_COLUMNS[:10]),
              *(documents.c[name] for name in ITEM_COLUMNS[10:18])]
 
 
 def item_frame(store: Store, filters: Filters | None = None, terms: Sequence[str] = (),
-               newest_first: bool = False, limit: int | None = None) -> pd.DataFrame:
+               newest_first: bool = False, limit: int | None = None, offset: int = 0) -> pd.DataFrame:
     """The item DataFrame of the items passing `filters` whose folded text holds every term.
 
     Label columns come from `filters.model_version` (default: the current model).
     With `filters.min_score`, an axis column is 1 when its score is ≥ min_score
     and `other` is 1 when no axis reaches it. Documents by date (oldest or newest
-    first), items in their order.
+    first, undated last), items in their order. With `limit` (and `offset`) only
+    that page is read: documents are walked in the order of an index and the
+    walk stops when the page is full.
     """
     filters = filters or Filters()
+    if limit is not None and limit <= _CACHED_PAGE_ROWS:  # the first pages are asked for again and again
+        key = ("page", filters, tuple(terms), newest_first, limit, offset)
+        return store.cached(key, lambda: _item_frame(store, filters, terms, newest_first, limit, offset)).copy()
+    return _item_frame(store, filters, terms, newest_first, limit, offset)
+
+
+def _item_frame(store: Store, filters: Filters, terms: Sequence[str], newest_first: bool, limit: int | None,
+                offset: int) -> pd.DataFrame:
     with store.read() as conn:
         version = resolve_model(conn, filters.model_version)
-        conds = doc_conditions(conn, filters) + item_conditions(filters, version)
-        conds += [items_table.c.text_folded.like(like_pattern(fold(term)), escape="\\") for term in terms]
-        by_date = documents.c.date.desc() if newest_first else documents.c.date.asc()
+        conds = _conditions(conn, filters, version, terms, per_item=limit is not None)
+        by_date = document_order_key(newest_first)
+        by_doc = documents.c.id.desc() if newest_first else documents.c.id.asc()
         stmt = (sa.select(*_SELECTED)
-                .select_from(items_table.join(documents, documents.c.id == items_table.c.doc_id))
-                .where(*conds).order_by(by_date.nulls_last(), items_table.c.doc_id, items_table.c.n))
+                .select_from(documents.join(items_table, items_table.c.doc_id == documents.c.id))
+                .where(*conds).order_by(by_date.desc() if newest_first else by_date, by_doc, items_table.c.n))
         if limit is not None:
-            stmt = stmt.limit(limit)
+            stmt = stmt.limit(limit).offset(offset or None)
         frame = pd.DataFrame(conn.execute(stmt).all(), columns=[c.name for c in _SELECTED])
-        label_frame = _labels_of(conn, frame["id"].tolist(), version, conds)
+        label_frame = _labels_of(conn, frame["id"].tolist(), version, conds, by_ids=limit is not None)
         reviewed = frame["id"].isin(reviewed_item_ids(conn, version)).to_numpy()
     return _assemble(frame, label_frame, version, filters.min_score, reviewed)
 
 
-def _labels_of(conn: Connection, ids: list[int], version: str | None, conds: list) -> pd.DataFrame:
+def count_matching(store: Store, filters: Filters | None = None, terms: Sequence[str] = (),
+                   cap: int = 10_000) -> int:
+    """How many items pass `filters` and hold every term, counted up to `cap` (cap + 1 means "more").
+
+    Cached until the store changes.
+    """
+    filters = filters or Filters()
+
+    def count() -> int:
+        with store.read() as conn:
+            version = resolve_model(conn, filters.model_version)
+            inner = (sa.select(items_table.c.id).select_from(
+                documents.join(items_table, items_table.c.doc_id == documents.c.id))
+                .where(*_conditions(conn, filters, version, terms)).limit(cap + 1).subquery())
+            return int(conn.execute(sa.select(sa.func.count()).select_from(inner)).scalar_one())
+
+    return store.cached(("count_matching", filters, tuple(terms), cap), count)
+
+
+def _conditions(conn: Connection, filters: Filters, version: str | None, terms: Sequence[str],
+                per_item: bool = False) -> list:
+    conds = doc_conditions(conn, filters, per_item) + item_conditions(filters, version, per_item=per_item)
+    return conds + [items_table.c.text_folded.like(like_pattern(fold(term)), escape="\\") for term in terms]
+
+
+def _labels_of(conn: Connection, ids: list[int], version: str | None, conds: list,
+               by_ids: bool = False) -> pd.DataFrame:
+    """The label rows of the items `ids`: by id for a page (`by_ids`) or a few items, else by the filters."""
     columns = ["item_id", "axis", "score", "assigned"]
     if version is None or not ids:
         return pd.DataFrame(columns=columns)
     base = sa.select(labels.c.item_id, labels.c.axis, labels.c.score, labels.c.assigned)
-    if len(ids) <= 500:
-        stmt = base.where(labels.c.model_version == version, labels.c.item_id.in_(ids))
-    else:  # the same filters again rather than thousands of bound ids
-        stmt = (base.select_from(labels.join(items_table, items_table.c.id == labels.c.item_id)
-                                 .join(documents, documents.c.id == items_table.c.doc_id))
-                .where(labels.c.model_version == version, *conds))
+    if by_ids or len(ids) <= 500:
+        rows: list[Any] = []
+        for first in range(0, len(ids), 500):
+            stmt = base.where(labels.c.model_version == version, labels.c.item_id.in_(ids[first:first + 500]))
+            rows.extend(conn.execute(stmt).all())
+        return pd.DataFrame(rows, columns=columns)
+    # the whole filtered set: the same filters again rather than thousands of bound ids
+    stmt = (base.select_from(labels.join(items_table, items_table.c.id == labels.c.item_id)
+                             .join(documents, documents.c.id == items_table.c.doc_id))
+            .where(labels.c.model_version == version, *conds))
     return pd.DataFrame(conn.execute(stmt).all(), columns=columns)
 
 
@@ -120,15 +162,15 @@ def _assemble(frame: pd.DataFrame, label_frame: pd.DataFrame, version: str | Non
 
 
 # ---------------------------------------------------------------- views of the frame
-def items(store: Store, filters: Filters | None = None) -> pd.DataFrame:
-    """The item DataFrame of the items passing `filters`, oldest documents first."""
-    return item_frame(store, filters)
+def items(store: Store, filters: Filters | None = None, limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+    """The item DataFrame of the items passing `filters`, oldest documents first (one page given `limit`)."""
+    return item_frame(store, filters, limit=limit, offset=offset)
 
 
 def search_terms(store: Store, terms: Sequence[str], filters: Filters | None = None,
-                 limit: int | None = 50) -> pd.DataFrame:
+                 limit: int | None = 50, offset: int = 0) -> pd.DataFrame:
     """Search hits (SEARCH_COLUMNS) holding every folded term, newest documents first."""
-    frame = item_frame(store, filters, terms=terms, newest_first=True, limit=limit)
+    frame = item_frame(store, filters, terms=terms, newest_first=True, limit=limit, offset=offset)
     return frame[list(SEARCH_COLUMNS)]
 
 

@@ -84,6 +84,7 @@ def add_correction(store: Database, doc_id: str, n: int, labels_: Sequence[str],
                "adjudicated": bool(adjudicate)}
         row["id"] = conn.execute(corrections.insert().values(row)).inserted_primary_key[0]
         apply_corrections(conn, [doc_id])
+        store.bump_generation(conn)  # cached counts and pages show the correction at once
     return row
 
 

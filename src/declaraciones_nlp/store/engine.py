@@ -4,26 +4,91 @@ SQLite by default, PostgreSQL given a URL; SQLAlchemy Core only, so every value
 reaches the database as a bound parameter. Driver errors become one-line
 `StoreError`s. Opening creates the tables of an empty database, refuses a
 foreign or newer one, and brings an older store up to `STORE_SCHEMA_VERSION`.
+
+Connections come from a bounded pool (`config.db_pool_size()`, no overflow), so
+the memory of a server is set by configuration, not by its number of threads.
+Answers that only change when the store does are cached by `cached`, keyed on
+the store's generation. A read made under `cancellable(token)` is interrupted
+in the database when the token is cancelled (a web client that went away).
 """
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections import OrderedDict
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Hashable, Iterator, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
 
 from .. import config
-from ..errors import DeclaracionesError, StoreError
+from ..errors import Cancelled, DeclaracionesError, StoreError
 from ..text import split_parties
-from .tables import ADDED_IN, STORE_SCHEMA_VERSION, TABLE_NAMES, document_parties, documents, metadata, schema_info
+from .tables import ADDED_IN, STORE_SCHEMA_VERSION, TABLE_NAMES, document_parties, documents, metadata, schema_info, store_state
 
+T = TypeVar("T")
 _SCHEMA_LOCK_KEY = 0x6465636C  # PostgreSQL advisory lock held while the tables are created or upgraded
-_SQLITE_PRAGMAS = ("busy_timeout = 30000", "foreign_keys = ON", "journal_mode = WAL", "synchronous = NORMAL",
-                   "cache_size = -65536", "mmap_size = 268435456")
+_CACHE_ENTRIES = 256
+
+
+def _sqlite_pragmas() -> tuple[str, ...]:
+    cache_kib, mmap_mib = config.sqlite_cache_kib(), config.sqlite_mmap_mib()
+    return ("busy_timeout = 30000", "foreign_keys = ON", "journal_mode = WAL", "synchronous = NORMAL",
+            f"cache_size = -{cache_kib}", f"mmap_size = {mmap_mib * 1024 * 1024}")
+
+
+class CancelToken:
+    """Cancels the database work of one request: the reads under it are interrupted in the database."""
+
+    def __init__(self) -> None:
+        self.cancelled = False
+        self._lock = threading.Lock()
+        self._running: set[Any] = set()  # DBAPI connections working for this token
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            running = list(self._running)
+        for dbapi_conn in running:
+            _interrupt(dbapi_conn)
+
+    def _enter(self, dbapi_conn: Any) -> None:
+        with self._lock:
+            if self.cancelled:
+                raise Cancelled("the request was abandoned")
+            self._running.add(dbapi_conn)
+
+    def _leave(self, dbapi_conn: Any) -> None:
+        with self._lock:
+            self._running.discard(dbapi_conn)
+
+
+_current_token: ContextVar[CancelToken | None] = ContextVar("declaraciones_cancel_token", default=None)
+
+
+@contextmanager
+def cancellable(token: CancelToken) -> Iterator[CancelToken]:
+    """Reads made inside (in this context, threads started from it included) stop when `token` is cancelled."""
+    reset = _current_token.set(token)
+    try:
+        yield token
+    finally:
+        _current_token.reset(reset)
+
+
+def _interrupt(dbapi_conn: Any) -> None:
+    """Stop the statement running on a DBAPI connection (SQLite interrupt, PostgreSQL cancel)."""
+    try:
+        if isinstance(dbapi_conn, sqlite3.Connection):
+            dbapi_conn.interrupt()
+        else:
+            dbapi_conn.cancel()
+    except Exception:  # noqa: BLE001 - the connection may have finished or closed meanwhile
+        pass
 
 
 def first_line(exc: BaseException) -> str:
@@ -58,6 +123,8 @@ class Database:
         self._url = resolve_url(url)
         self.url = self._url.render_as_string(hide_password=True)
         self.backend = self._url.get_backend_name()
+        self._cache: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self._engine = self._sqlite_engine() if self.backend == "sqlite" else self._postgres_engine()
         # Writes on SQLite start with BEGIN IMMEDIATE so two writers wait on the busy timeout.
         self._write_engine = self._engine.execution_options(declaraciones_write=True)
@@ -78,8 +145,12 @@ class Database:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot create the folder of {path}: {exc.strerror}") from exc
+        pool: dict[str, Any] = {}
+        if database and database != ":memory:" and "mode=memory" not in database:
+            pool = {"poolclass": sa.pool.QueuePool, "pool_size": config.db_pool_size(), "max_overflow": 0,
+                    "pool_timeout": 60}
         try:
-            engine = sa.create_engine(self._url, connect_args={"timeout": 30})
+            engine = sa.create_engine(self._url, connect_args={"timeout": 30, "check_same_thread": False}, **pool)
         except Exception as exc:  # bad driver options in the URL
             raise StoreError(f"cannot open database {self.url}: {first_line(exc)}") from exc
 
@@ -87,7 +158,7 @@ class Database:
         def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised indirectly
             dbapi_conn.isolation_level = None  # transactions are begun below
             cursor = dbapi_conn.cursor()
-            for pragma in _SQLITE_PRAGMAS:
+            for pragma in _sqlite_pragmas():
                 cursor.execute(f"PRAGMA {pragma}")
             cursor.close()
 
@@ -100,7 +171,8 @@ class Database:
 
     def _postgres_engine(self) -> sa.Engine:
         try:
-            return sa.create_engine(self._url, connect_args={"connect_timeout": 10}, pool_pre_ping=True)
+            return sa.create_engine(self._url, connect_args={"connect_timeout": 10}, pool_pre_ping=True,
+                                    pool_size=config.db_pool_size(), max_overflow=0, pool_timeout=60)
         except Exception as exc:
             raise StoreError(f"cannot open database {self.url}: {first_line(exc)}") from exc
 
@@ -117,9 +189,69 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A connection in a read transaction."""
+        """A connection in a read transaction (interrupted if the current `CancelToken` is cancelled)."""
+        token = _current_token.get()
+        if token is not None and token.cancelled:
+            raise Cancelled("the request was abandoned")
         with self._guard(), self._engine.begin() as conn:
-            yield conn
+            if token is None:
+                yield conn
+                return
+            dbapi_conn = conn.connection.driver_connection
+            token._enter(dbapi_conn)
+            try:
+                yield conn
+            except StoreError as exc:
+                if token.cancelled:
+                    raise Cancelled("the request was abandoned") from exc
+                raise
+            finally:
+                token._leave(dbapi_conn)
+
+    @property
+    def pool_checked_out(self) -> int:
+        """Connections of the pool in use now (0 when every request has given its back)."""
+        return int(getattr(self._engine.pool, "checkedout", lambda: 0)())
+
+    # -- cache --------------------------------------------------------------
+    def generation(self) -> int:
+        """A number that grows with every change of what the store holds."""
+        with self.read() as conn:
+            return int(conn.execute(sa.select(store_state.c.generation)).scalar() or 0)
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, or its answer from an earlier call with `key` if the store has not changed since.
+
+        Callers must not change what they get back (DataFrames are handed out as copies by `query`).
+        """
+        generation = self.generation()
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] == generation:
+                self._cache.move_to_end(key)
+                return hit[1]
+        value = compute()
+        with self._cache_lock:
+            self._cache[key] = (generation, value)
+            self._cache.move_to_end(key)
+            while len(self._cache) > _CACHE_ENTRIES:
+                self._cache.popitem(last=False)
+        return value
+
+    @staticmethod
+    def bump_generation(conn: Connection) -> None:
+        """Mark the store changed (inside the write transaction that changes it)."""
+        conn.execute(store_state.update().values(generation=store_state.c.generation + 1))
+
+    def optimize(self) -> None:
+        """Refresh the planner's statistics after a bulk load (ANALYZE; VACUUM ANALYZE on PostgreSQL)."""
+        with self._guard():
+            if self.backend == "postgresql":
+                with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.exec_driver_sql("VACUUM (ANALYZE)")
+            else:
+                with self._engine.connect() as conn:
+                    conn.exec_driver_sql("ANALYZE")
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -174,6 +306,7 @@ class Database:
             metadata.create_all(conn)
             if conn.execute(sa.select(sa.func.count()).select_from(schema_info)).scalar_one() == 0:
                 conn.execute(schema_info.insert().values(version=STORE_SCHEMA_VERSION))
+                conn.execute(store_state.insert().values(generation=0))
 
     def _upgrade_schema(self) -> None:
         """Add to an older store the tables of later versions, filled from what it holds."""
@@ -182,9 +315,14 @@ class Database:
             version = conn.execute(sa.select(schema_info.c.version)).scalar_one()  # another process may have done it
             for step in range(version + 1, STORE_SCHEMA_VERSION + 1):
                 for table in ADDED_IN.get(step, ()):
-                    table.create(conn, checkfirst=True)
+                    if isinstance(table, sa.Index):
+                        conn.execute(sa.schema.CreateIndex(table, if_not_exists=True))
+                    else:
+                        table.create(conn, checkfirst=True)
                 if step == 2:
                     _fill_document_parties(conn)
+                if step == 4:
+                    conn.execute(store_state.insert().values(generation=0))
             conn.execute(schema_info.update().values(version=STORE_SCHEMA_VERSION))
 
     def _check_version(self, version: Any) -> None:

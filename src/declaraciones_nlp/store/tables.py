@@ -4,6 +4,9 @@
 grouped counts pre-aggregate per document from one covering index
 (`ix_labels_count`) instead of joining a million items. `document_parties` holds
 each document's parties one per row, so that a country filter reads an index.
+`store_state.generation` grows with every change of what the store holds; cached
+answers are keyed on it. The two `ix_documents_order_*` indexes give the order
+of item lists (by date, undated last), so one page is read without sorting them all.
 """
 from __future__ import annotations
 
@@ -11,7 +14,12 @@ import sqlalchemy as sa
 
 # 1: documents, items, labels, models. 2: document_parties (added at open to a version-1 store).
 # 3: corrections and reviewed_labels (the reviewers' labels, added at open to an older store).
-STORE_SCHEMA_VERSION = 3
+# 4: store_state and the list-order indexes on documents.
+STORE_SCHEMA_VERSION = 4
+
+# Sort keys of item lists: the date with undated documents last, oldest or newest first.
+UNDATED_LAST_ASC = "~"
+UNDATED_LAST_DESC = ""
 
 metadata = sa.MetaData()
 
@@ -36,6 +44,16 @@ documents = sa.Table(
     sa.Index("ix_documents_year", "year"),
     sa.Index("ix_documents_dyad", "dyad"),
 )
+
+
+def document_order_key(newest_first: bool = False) -> sa.ColumnElement:
+    """The date of `documents` with undated documents sorting last in either direction (an index key)."""
+    fill = UNDATED_LAST_DESC if newest_first else UNDATED_LAST_ASC
+    return sa.func.coalesce(documents.c.date, sa.literal_column(f"'{fill}'"))
+
+
+ORDER_INDEXES = (sa.Index("ix_documents_order_asc", document_order_key(False), documents.c.id),
+                 sa.Index("ix_documents_order_desc", document_order_key(True), documents.c.id))
 
 # One row per document and party, in the document's order (`position`).
 document_parties = sa.Table(
@@ -120,6 +138,13 @@ reviewed_labels = sa.Table(
 
 schema_info = sa.Table("schema_info", metadata, sa.Column("version", sa.Integer, nullable=False))
 
+# One row: bumped by every write that changes an answer (ingestion, relabelling, removal, models).
+store_state = sa.Table("store_state", metadata, sa.Column("generation", sa.Integer, nullable=False))
+
 TABLE_NAMES: frozenset[str] = frozenset(table.name for table in metadata.sorted_tables)
 # What each schema version added, to bring an older store up to date when it is opened.
-ADDED_IN: dict[int, tuple[sa.Table, ...]] = {2: (document_parties,), 3: (corrections, reviewed_labels)}
+ADDED_IN: dict[int, tuple[sa.Table | sa.Index, ...]] = {
+    2: (document_parties,),
+    3: (corrections, reviewed_labels),
+    4: (store_state, *ORDER_INDEXES),
+}

@@ -59,6 +59,8 @@ class Store(Database):
         if make_current:
             conn.execute(models.update().where(models.c.version != version).values(current=False))
             conn.execute(models.update().where(models.c.version == version).values(current=True))
+        if make_current or inserted is not None:
+            self.bump_generation(conn)
 
     def current_model(self) -> str | None:
         """The version the queries read by default (None before the first model is registered)."""
@@ -105,6 +107,7 @@ class Store(Database):
                     self._insert_items(conn, document.id, batch)
                     self._insert_labels(conn, document.id, document.year, batch, label_rows)
                     apply_corrections(conn, [document.id])  # reviewers' labels outlive re-ingestion
+                self.bump_generation(conn)
         except StoreError as exc:
             if isinstance(exc.__cause__, sa.exc.IntegrityError) and self.has_document(document.content_hash):
                 return False  # another writer stored it first
@@ -159,6 +162,7 @@ class Store(Database):
                 conn.execute(labels.insert(), [dict(row, item_id=item_id, doc_id=item.doc_id, year=year)
                                                for row in rows])
             apply_corrections(conn, {item.doc_id for item, _ in prepared})  # and relabelling
+            self.bump_generation(conn)
         return len(prepared)
 
     def remove(self, doc_id: str) -> int:
@@ -172,6 +176,7 @@ class Store(Database):
             conn.execute(items.delete().where(items.c.doc_id == doc_id))
             conn.execute(document_parties.delete().where(document_parties.c.doc_id == doc_id))
             conn.execute(documents.delete().where(documents.c.id == doc_id))
+            self.bump_generation(conn)
         return int(count)
 
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 import io
 import re
 import tempfile
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import parse_qsl, urlencode
 
+import anyio
 import pandas as pd
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -24,15 +27,72 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .. import config
 from ..api import Corpus, to_records
 from ..charts import svg_stacked_bars
-from ..errors import DeclaracionesError, InputError, NotFoundError
+from ..errors import Cancelled, DeclaracionesError, InputError, NotFoundError
 from ..ingest import SUPPORTED_EXTENSIONS
 from ..schema import AXES, AXIS_COLOURS, AXIS_NAMES_ES, AXIS_SHORT_ES, LABELS
+from ..store.engine import CancelToken, cancellable
 from ..text import country_codes
 
 HERE = Path(__file__).resolve().parent
 DOC_ID = re.compile(r"^[0-9a-f]{8,64}$")
 FILTER_KEYS = ("axis", "country", "dyad", "mechanism", "since", "until", "min_score")
 GROUPS = {"dyad": "Par de países", "year": "Año"}
+PAGE_SIZE = 50  # items per page of /items
+COUNT_CAP = 10_000  # /items counts its matches up to here ("más de 10 000")
+
+
+class CancelOnDisconnect:
+    """Cancel the database work of a GET request whose client goes away before the answer.
+
+    The request runs under a `CancelToken`; a task waits for `http.disconnect`
+    and, if the response is not complete, cancels the token, which interrupts
+    the running statement (SQLite) or cancels it (PostgreSQL), so its connection
+    goes back to the pool at once.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        request_message = await receive()
+        while request_message.get("more_body"):  # a GET with a body: read and drop it
+            request_message = await receive()
+        token, finished, disconnected = CancelToken(), anyio.Event(), anyio.Event()
+        request_message = {**request_message, "body": b"", "more_body": False}
+        given = False
+
+        async def app_receive() -> dict:
+            nonlocal given
+            if not given:
+                given = True
+                return request_message
+            await disconnected.wait()
+            return {"type": "http.disconnect"}
+
+        async def app_send(message: dict) -> None:
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                finished.set()
+            await send(message)
+
+        async def watch() -> None:
+            message = await receive()
+            while message["type"] != "http.disconnect":
+                message = await receive()
+            if not finished.is_set():
+                token.cancel()
+            disconnected.set()
+
+        with cancellable(token):
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(watch)
+                try:
+                    await self.app(scope, app_receive, app_send)
+                finally:
+                    finished.set()
+                    tasks.cancel_scope.cancel()
 
 
 class BodyLimit:
@@ -148,7 +208,7 @@ def create_app(db: str | None = None, allow_upload: bool = False, allow_review: 
 
     @app.exception_handler(DeclaracionesError)
     async def library_error(request: Request, exc: DeclaracionesError):
-        status = 404 if isinstance(exc, NotFoundError) else 400
+        status = 404 if isinstance(exc, NotFoundError) else 499 if isinstance(exc, Cancelled) else 400
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": str(exc)}, status_code=status)
         return page(request, "error.html", status=status, message=str(exc))
@@ -157,11 +217,17 @@ def create_app(db: str | None = None, allow_upload: bool = False, allow_review: 
     def dashboard(request: Request, group: str = "dyad"):
         group = group if group in GROUPS else "dyad"
         filters = filters_from(request)
-        by_axis = {field: corpus.freq(by=[field, "axis"], **filters) for field in GROUPS}
-        totals = {field: item_totals(corpus, field, filters) for field in GROUPS}
-        table = dashboard_table(corpus, group, filters, by_axis[group], totals[group])
-        charts = [svg_stacked_bars(by_axis[field], field, title, totals[field].to_dict())
-                  for field, title in (("dyad", "Ejes por par de países"), ("year", "Ejes por año"))]
+
+        def table_and_charts() -> tuple[pd.DataFrame, list[str]]:
+            by_axis = {field: corpus.freq(by=[field, "axis"], **filters) for field in GROUPS}
+            totals = {field: item_totals(corpus, field, filters) for field in GROUPS}
+            table = dashboard_table(corpus, group, filters, by_axis[group], totals[group])
+            charts = [svg_stacked_bars(by_axis[field], field, title, totals[field].to_dict())
+                      for field, title in (("dyad", "Ejes por par de países"), ("year", "Ejes por año"))]
+            return table, charts
+
+        # grouped counts only, kept with the rendered charts until the store changes
+        table, charts = corpus.store.cached(("dashboard", group, tuple(sorted(filters.items()))), table_and_charts)
         kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "group" and v])
         return page(request, "dashboard.html", table=table, group=group, charts=charts, filters=filters,
                     query=urlencode([*parse_qsl(kept), ("group", group)]),
@@ -183,13 +249,20 @@ def create_app(db: str | None = None, allow_upload: bool = False, allow_review: 
         raise HTTPException(404)
 
     @app.get("/items", response_class=HTMLResponse, include_in_schema=False)
-    def items_page(request: Request, q: str = ""):
+    def items_page(request: Request, q: str = "", page_number: int = Query(1, alias="page", ge=1, le=10_000)):
         filters = filters_from(request)
-        hits = corpus.search(q, **filters) if q.strip() else corpus.items(**filters)
-        hits = hits.head(200)
+        offset = (page_number - 1) * PAGE_SIZE
+        hits = (corpus.search(q, limit=PAGE_SIZE, offset=offset, **filters) if q.strip()
+                else corpus.items(limit=PAGE_SIZE, offset=offset, **filters))
+        total = corpus.count(q, cap=COUNT_CAP, **filters)
         explanations = _explain(model(), hits)
+        kept = [(k, v) for k, v in request.query_params.multi_items() if k != "page" and v]
+        link = lambda number: "/items?" + urlencode([*kept, ("page", number)])  # noqa: E731
+        pages = {"number": page_number, "first": offset + 1, "last": offset + len(hits), "total": total,
+                 "capped": total > COUNT_CAP, "previous": link(page_number - 1) if page_number > 1 else None,
+                 "next": link(page_number + 1) if offset + len(hits) < total else None}
         return page(request, "items.html", hits=to_records(hits), explanations=explanations, q=q,
-                    filters=filters, options=corpus.filter_options())
+                    filters=filters, options=corpus.filter_options(), pages=pages)
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str):
@@ -211,11 +284,16 @@ def create_app(db: str | None = None, allow_upload: bool = False, allow_review: 
         return to_records(corpus.freq(by=by, **filters_from(request)))
 
     @app.get("/api/items")
-    def api_items(request: Request, q: str = "", limit: int = Query(500, ge=1, le=5000)) -> list[dict]:
-        """Items matching `q` (accent-insensitive) and the filters: the lines of `declaraciones search --format jsonl`."""
+    def api_items(request: Request, q: str = "", limit: int = Query(500, ge=1, le=5000),
+                  offset: int = Query(0, ge=0, le=1_000_000)) -> list[dict]:
+        """Items matching `q` (accent-insensitive) and the filters: the lines of `declaraciones search --format jsonl`.
+
+        One page of `limit` items after `offset` (newest documents first with `q`, oldest first without).
+        """
         filters = filters_from(request)
-        hits = corpus.search(q, **filters) if q.strip() else corpus.items(**filters)
-        return to_records(hits.head(limit))
+        hits = (corpus.search(q, limit=limit, offset=offset, **filters) if q.strip()
+                else corpus.items(limit=limit, offset=offset, **filters))
+        return to_records(hits)
 
     @app.get("/api/documents")
     def api_documents() -> list[dict]:
@@ -248,9 +326,18 @@ def create_app(db: str | None = None, allow_upload: bool = False, allow_review: 
         from .review import review_router
 
         app.include_router(review_router(corpus, templates, model, current_meta))
+    app.add_middleware(CancelOnDisconnect)
     if allow_upload:
         app.add_middleware(BodyLimit, limit=config.MAX_UPLOAD_BYTES + 64 * 1024, path_prefix="/upload")
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for a server of several processes (`serve --workers N`): store from `DECLARACIONES_DB`."""
+    import os
+
+    return create_app(None, allow_upload=bool(os.environ.get("DECLARACIONES_ALLOW_UPLOAD")),
+                      allow_review=bool(os.environ.get("DECLARACIONES_ALLOW_REVIEW")))
 
 
 def _pair(between: str) -> tuple[str, ...]:
@@ -260,13 +347,31 @@ def _pair(between: str) -> tuple[str, ...]:
     return codes
 
 
+_EXPLAINED: "OrderedDict[tuple[str, str, str | None], dict[str, list[str]]]" = OrderedDict()
+_EXPLAINED_LOCK = threading.Lock()
+_EXPLAINED_ENTRIES = 4096  # a few dozen pages of items: the first pages analysts open again and again
+
+
 def _explain(model, hits: pd.DataFrame) -> list[dict[str, list[str]]]:
-    """The terms that weighed most for each hit's labels (empty without a model)."""
+    """The terms that weighed most for each hit's labels (empty without a model), remembered per text."""
     if model is None or hits.empty:
         return [{} for _ in range(len(hits))]
-    langs = hits["lang"].tolist() if "lang" in hits else None
-    predictions = model.predict(hits["text"].tolist(), langs=langs)
-    return [{axis: list(terms) for axis, terms in p.explanation.items()} for p in predictions]
+    texts = hits["text"].tolist()
+    langs = hits["lang"].tolist() if "lang" in hits else [None] * len(texts)
+    keys = [(getattr(model, "version", ""), text, lang) for text, lang in zip(texts, langs)]
+    with _EXPLAINED_LOCK:
+        known = {key: _EXPLAINED[key] for key in keys if key in _EXPLAINED}
+    missing = [k for k, key in enumerate(keys) if key not in known]
+    if missing:
+        predictions = model.predict([texts[k] for k in missing],
+                                    langs=[langs[k] for k in missing] if "lang" in hits else None)
+        with _EXPLAINED_LOCK:
+            for k, prediction in zip(missing, predictions):
+                known[keys[k]] = _EXPLAINED[keys[k]] = {axis: list(terms)
+                                                        for axis, terms in prediction.explanation.items()}
+            while len(_EXPLAINED) > _EXPLAINED_ENTRIES:
+                _EXPLAINED.popitem(last=False)
+    return [known[key] for key in keys]
 
 
 async def _ingest_upload(corpus: Corpus, model, file: UploadFile, parties: str, date: str, title: str):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import os
 import secrets
 from collections import OrderedDict
 from typing import Any, Callable
@@ -45,7 +46,8 @@ def review_router(corpus: Corpus, templates: Jinja2Templates, model: Callable[[]
                   model_meta: Callable[[], dict | None]) -> APIRouter:
     """The review page and its JSON endpoints on `corpus`; `model()` is the model in use (or None)."""
     router = APIRouter(include_in_schema=False)
-    token = secrets.token_urlsafe(32)
+    # one token per server; the processes of `serve --workers N` share it through the environment
+    token = os.environ.get("DECLARACIONES_REVIEW_TOKEN") or secrets.token_urlsafe(32)
     orders: OrderedDict[tuple, pd.DataFrame] = OrderedDict()  # review order per filter set, newest last
 
     def review_filters(request: Request) -> Filters:
