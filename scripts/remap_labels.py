@@ -9,7 +9,8 @@ maps each old item to the new item(s) covering the same text, and writes the lab
 the new references:
 
 - kept: the old item is one new item (perhaps renumbered or with its text cleaned);
-- merged: several old items are now one new item, which gets the union of their labels;
+- merged: several old items are now one new item, which gets the union of their labels
+  (without `other` when one of them has an axis);
 - split: the old item is now several new items, each of which gets its labels;
 - lost: no new item covers the old one (dropped on purpose: a lead-in, a dateline…).
 
@@ -133,6 +134,9 @@ def remap(records: list[dict], old: dict[str, dict], new: dict[str, dict], colle
                 if "section" in record or section is not None:
                     target["section"] = section
                 target["labels"] += [label for label in record.get("labels", []) if label not in target["labels"]]
+        for target in merged.values():  # an axis of one part wins over `other` (no axis) of another
+            if len(target["labels"]) > 1 and "other" in target["labels"]:
+                target["labels"].remove("other")
         out.extend(merged[m] for m in sorted(merged))
     return passthrough + out, counts
 

@@ -52,6 +52,15 @@ def test_remap_keeps_merges_splits_and_loses_old_items():
         (3, ["borders"], _sha1("D four.")), (4, ["borders"], _sha1("E five."))]
 
 
+def test_a_merged_item_with_an_axis_drops_other():
+    old = _items((1, "Thanks to the hosts.", 0, 20), (2, "Both will expand trade.", 21, 44))
+    new = _items((1, "Thanks to the hosts. Both will expand trade.", 0, 44))
+    records = [{"ref": {"file": "f.md", "n": n}, "sha1": "x", "labels": labels}
+               for n, labels in [(1, ["other"]), (2, ["trade"])]]
+    rewritten, counts = _remap_module().remap(records, {"f.md": old}, {"f.md": new}, "us-statements")
+    assert counts == {"merged": 2} and [r["labels"] for r in rewritten] == [["trade"]]
+
+
 def test_remap_by_text_when_the_document_text_changed():
     old = {"text_sha": "a", "items": [[1, "Lead:", 0, 5, None], [2, "A one.", 6, 12, None]]}
     new = {"text_sha": "b", "items": [[1, "A one.", 0, 6, "S"]]}
