@@ -27,9 +27,17 @@ __all__ = ["Corpus", "to_records"]
 
 
 class Corpus:
-    """The stored corpus. `.store` is the underlying `Store` for anything not wrapped here."""
+    """The stored corpus. `.store` is the underlying `Store` for anything not wrapped here.
 
-    def __init__(self, db: str | None = None) -> None:
+    With `create=False` a SQLite file that does not exist is refused (StoreError naming
+    the path) instead of being created empty.
+    """
+
+    def __init__(self, db: str | None = None, create: bool = True) -> None:
+        if not create:
+            from .store.location import require_existing
+
+            require_existing(db)
         self.store = Store(db)
 
     def __repr__(self) -> str:

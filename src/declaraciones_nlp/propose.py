@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import FieldError, InputError
 from .records import plain
 from .schema import AXES, OTHER
 from .text import country_codes, fold, split_parties
@@ -93,9 +93,11 @@ class ProposalSettings:
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.joint_weight <= 1.0:
-            raise InputError("--joint-weight", f"must be between 0 and 1, got {self.joint_weight}")
+            raise FieldError("joint_weight", f"must be between 0 and 1, got {self.joint_weight}",
+                             f"debe estar entre 0 y 1; se recibió {self.joint_weight}")
         if self.half_life is not None and self.half_life < 0:
-            raise InputError("--half-life", f"must be positive (0 = no recency), got {self.half_life}")
+            raise FieldError("half_life", f"must be positive (0 = no recency), got {self.half_life}",
+                             f"debe ser positiva (0 = sin ponderación temporal); se recibió {self.half_life}")
         if self.combine not in ("geometric", "min"):
             raise InputError("combine", f"must be 'geometric' or 'min', got {self.combine!r}")
         if self.min_docs < 0 or self.min_items < 0:
@@ -352,21 +354,25 @@ def propose(items: pd.DataFrame, between: tuple[str, str], top: int = 3, since: 
     items without labels.
     """
     settings = settings or ProposalSettings()
-    codes = country_codes(between, "--between")
+    codes = country_codes(between, "between")
     if len(codes) != 2:
-        raise InputError("--between", f"expected two party codes, got {len(codes)}")
+        raise FieldError("between", f"expected two party codes, got {len(codes)}",
+                         f"se esperaban dos códigos de país; se recibieron {len(codes)}")
     a, b = codes
     if a == b:
-        raise InputError("--between", f"the two parties must differ (got {a} twice)")
+        raise FieldError("between", f"the two parties must differ (got {a} twice)",
+                         f"las dos partes deben ser distintas ({a} dos veces)")
     if not isinstance(top, int) or top < 1 or top > len(AXES):
-        raise InputError("--top", f"must be between 1 and {len(AXES)}, got {top}")
+        raise FieldError("top", f"must be between 1 and {len(AXES)}, got {top}",
+                         f"debe estar entre 1 y {len(AXES)}; se recibió {top}")
 
     df = prepare_items(items)
     present = set().union(*df["party_set"]) if len(df) else set()
     for code in (a, b):
         if code not in present:
             known = ", ".join(sorted(present)) or "none"
-            raise InputError("--between", f"party {code} is not in the store (parties present: {known})")
+            raise FieldError("between", f"party {code} is not in the store (parties present: {known})",
+                             f"{code} no figura en ninguna declaración guardada (partes presentes: {known})")
 
     warnings: list[str] = []
     if since is not None:

@@ -10,7 +10,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from .errors import InputError
+from .errors import FieldError
 from .propose import prepare_items
 from .records import plain
 from .schema import AXES
@@ -38,12 +38,12 @@ def recurrences(items: pd.DataFrame, dyad: str | None = None, min_similarity: fl
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     if not 0.0 < float(min_similarity) <= 1.0:
-        raise InputError("--min-similarity", f"must be in (0, 1], got {min_similarity}")
+        raise FieldError("min_similarity", f"must be in (0, 1], got {min_similarity}")
     df = prepare_items(items)
     if dyad is not None:
-        dyad = dyad_code(dyad, "--dyad")
+        dyad = dyad_code(dyad, "dyad")
         if dyad not in set(df["dyad"]):
-            raise InputError("--dyad", f"no declarations of {dyad} in the store")
+            raise FieldError("dyad", f"no declarations of {dyad} in the store")
         df = df[df["dyad"] == dyad]
     df = df[df["has_axis"] & (df["text"].str.len() >= min_chars)]
 

@@ -11,7 +11,7 @@ import typer.core
 from rich.console import Console
 from rich.markup import escape
 
-from ..errors import DeclaracionesError
+from ..errors import DeclaracionesError, FieldError
 
 # no markup by default: file names, titles and messages may hold "[...]"; the few styled lines say markup=True
 console = Console(markup=False)
@@ -96,6 +96,8 @@ def handle_errors(func: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
+        except FieldError as exc:  # the library names the field (min_score), the user typed the flag
+            fail(f"{flag_of(exc.field)}: {exc.reason}".splitlines()[0])
         except DeclaracionesError as exc:
             fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         except KeyboardInterrupt:
@@ -105,6 +107,11 @@ def handle_errors(func: Callable) -> Callable:
             raise typer.Exit(1)
 
     return wrapper
+
+
+def flag_of(field: str) -> str:
+    """The command-line flag of a library field: `min_score` → `--min-score`."""
+    return field if field.startswith("-") else "--" + field.replace("_", "-")
 
 
 def split_codes(value: Optional[str]) -> Optional[list[str]]:

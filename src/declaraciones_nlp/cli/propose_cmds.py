@@ -68,7 +68,7 @@ def propose(
         suffix = out.suffix.lower().lstrip(".") if out else ""
         fmt = ReportFormat(suffix) if suffix in ("md", "html", "json") else (
             ReportFormat.html if suffix == "htm" else ReportFormat.md)
-    with Corpus(db) as corpus:
+    with Corpus(db, create=False) as corpus:
         report = corpus.proposal_report(pair, top=top, since=since, joint_weight=joint_weight,
                                         half_life=half_life or None, min_docs=min_docs)
     _write(report.render(fmt.value), out)
@@ -87,7 +87,7 @@ def recurrences(
     db: Optional[str] = DbOption,
 ) -> None:
     """List commitments repeated, nearly word for word, across successive declarations of a pair."""
-    with Corpus(db) as corpus:
+    with Corpus(db, create=False) as corpus:
         chains = corpus.recurrences(dyad=dyad, min_similarity=min_similarity)
     if fmt is TableJson.json:
         typer.echo(json.dumps(chains, ensure_ascii=False, indent=2))

@@ -103,7 +103,7 @@ def freq_cmd(
     fields = check_by(by or ["axis"])
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         raise InputError("--chart", f"a chart is written as .png or .svg, not {chart.name!r}")
-    with Corpus(db) as corpus:
+    with Corpus(db, create=False) as corpus:
         frame = corpus.freq(fields, filters)
     if chart is not None:
         from ..charts import bar_chart
@@ -146,7 +146,7 @@ def search_cmd(
 
     Example: declaraciones search "minería ilegal" --country CO
     """
-    with Corpus(db) as corpus:
+    with Corpus(db, create=False) as corpus:
         hits = corpus.search(query, limit=limit, filters=filters)
     if fmt is TableJsonl.jsonl:
         for row in to_records(hits):
@@ -179,7 +179,7 @@ def export_cmd(
     kind = fmt.value if fmt else out.suffix.lstrip(".").lower()
     if kind not in EXPORT_FORMATS:
         raise InputError("--format", f"give --format {'|'.join(EXPORT_FORMATS)} or an --out file with that suffix")
-    with Corpus(db) as corpus:
+    with Corpus(db, create=False) as corpus:
         path = corpus.export(out, kind, filters)
     err_console.print(f"wrote {path}", highlight=False)
 
@@ -191,7 +191,7 @@ def documents_cmd(
     db: Optional[str] = DbOption,
 ) -> None:
     """List the stored declarations: id, date, parties, mechanism, title and number of items."""
-    with Corpus(db) as corpus:
+    with Corpus(db, create=False) as corpus:
         frame = corpus.documents()
     _print_frame(frame, fmt, _documents_table)
 
@@ -214,6 +214,6 @@ def remove_cmd(
     db: Optional[str] = DbOption,
 ) -> None:
     """Remove one document with its items and labels."""
-    with Corpus(db) as corpus:
+    with Corpus(db, create=False) as corpus:
         count = corpus.remove(doc_id)
     console.print(f"removed {doc_id} ({count} items)", highlight=False)

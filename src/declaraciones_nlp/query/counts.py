@@ -14,7 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..errors import InputError
+from ..errors import FieldError
 from ..filters import Filters
 from ..schema import LABELS, OTHER
 from ..store import Store
@@ -31,9 +31,10 @@ def check_by(by: str | Sequence[str] | None) -> list[str]:
     fields = [by] if isinstance(by, str) else list(by or [])
     for field in fields:
         if field not in GROUP_FIELDS:
-            raise InputError("--by", f"unknown field {field!r} (known: {', '.join(GROUP_FIELDS)})")
+            raise FieldError("by", f"unknown field {field!r} (known: {', '.join(GROUP_FIELDS)})",
+                             f"campo desconocido «{field}» (válidos: {', '.join(GROUP_FIELDS)})")
     if len(set(fields)) != len(fields):
-        raise InputError("--by", "a field is given twice")
+        raise FieldError("by", "a field is given twice")
     return fields
 
 

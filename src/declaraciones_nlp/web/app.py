@@ -18,15 +18,17 @@ from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import config
 from ..api import Corpus, to_records
 from ..charts import svg_stacked_bars
-from ..errors import DeclaracionesError, InputError, NotFoundError
+from ..errors import DeclaracionesError, FieldError, InputError, NotFoundError
 from ..ingest import SUPPORTED_EXTENSIONS
 from ..schema import AXES, AXIS_COLOURS, AXIS_NAMES_ES, AXIS_SHORT_ES, LABELS
 from ..text import country_codes
+from .messages import api_error, spanish_message
 
 HERE = Path(__file__).resolve().parent
 DOC_ID = re.compile(r"^[0-9a-f]{8,64}$")
@@ -85,13 +87,13 @@ def filters_from(request: Request) -> dict[str, Any]:
             continue
         if key in ("since", "until"):
             if not raw.isdigit():
-                raise InputError(key, f"not a year: {raw!r}")
+                raise FieldError(key, f"not a year: {raw!r}", f"«{raw}» no es un año")
             values[key] = int(raw)
         elif key == "min_score":
             try:
                 values[key] = float(raw)
             except ValueError:
-                raise InputError(key, f"not a number: {raw!r}") from None
+                raise FieldError(key, f"not a number: {raw!r}", f"«{raw}» no es un número") from None
         else:
             values[key] = raw
     return values
@@ -130,7 +132,7 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
         AXES=AXES, LABELS=LABELS, AXIS_NAMES_ES=AXIS_NAMES_ES, AXIS_SHORT_ES=AXIS_SHORT_ES,
         AXIS_COLOURS=AXIS_COLOURS, GROUPS=GROUPS, allow_upload=allow_upload,
     )
-    corpus = Corpus(db)
+    corpus = Corpus(db, create=allow_upload)  # only an app that ingests may create the store
     app.state.corpus = corpus
 
     @lru_cache(maxsize=1)
@@ -149,8 +151,17 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
     async def library_error(request: Request, exc: DeclaracionesError):
         status = 404 if isinstance(exc, NotFoundError) else 400
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": str(exc)}, status_code=status)
-        return page(request, "error.html", status=status, message=str(exc))
+            return JSONResponse(api_error(exc), status_code=status)
+        return page(request, "error.html", status=status, message=spanish_message(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if request.url.path.startswith("/api/") or request.url.path.startswith("/docs"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        message = ("No existe la página " + request.url.path + "." if exc.status_code == 404
+                   else str(exc.detail))
+        return page(request, "error.html", status=exc.status_code, message=message,
+                    heading="Página no encontrada" if exc.status_code == 404 else None)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def dashboard(request: Request, group: str = "dyad"):
@@ -193,7 +204,7 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str):
         if not DOC_ID.match(doc_id):
-            raise NotFoundError(f"no such document: {doc_id[:40]!r}")
+            raise NotFoundError(f"no hay ningún documento «{doc_id[:40]}»")
         document = corpus.document(doc_id)
         return page(request, "document.html", document=document)
 
@@ -250,7 +261,8 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
 def _pair(between: str) -> tuple[str, ...]:
     codes = country_codes(between, "between")
     if len(codes) != 2:
-        raise InputError("between", f"expected two country codes such as PE,US, got {between!r}")
+        raise FieldError("between", f"expected two country codes such as PE,US, got {between!r}",
+                         f"se esperaban dos códigos de país como PE,US; se recibió «{between}»")
     return codes
 
 
