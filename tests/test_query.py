@@ -47,7 +47,21 @@ def test_freq_by_axis_and_year(corpus):
         ("environment", 2014): 1, ("environment", 2017): 1, ("environment", 2019): 1,
         ("borders", 2014): 1, ("borders", 2016): 1, ("other", 2014): 1,
     }
-    assert frame["share"].sum() == pytest.approx(15 / 12)  # multi-label items count once per axis
+    # by default, the share within each year: a year's axes add up to 1, as its bar in the web chart
+    assert frame.groupby("year")["share_in_year"].sum().tolist() == pytest.approx([1.0] * 4)
+    whole = freq(store, ["axis", "year"], share_of="all")
+    assert whole["share"].sum() == pytest.approx(15 / 12)  # multi-label items count once per axis
+
+
+def test_freq_share_within_the_pair(corpus):
+    store, _ = corpus
+    frame = freq(store, ["dyad", "axis"])
+    assert "share_in_dyad" in frame.columns and "share" not in frame.columns
+    shares = frame.set_index(["dyad", "axis"])["share_in_dyad"]
+    assert frame.groupby("dyad")["share_in_dyad"].sum().tolist() == pytest.approx([1.0] * 3)
+    assert shares[("BO-PE", "trade")] == pytest.approx(1 / 2)  # Titicaca/mining (environment) and trade
+    with pytest.raises(FieldError, match="share_of"):
+        freq(store, ["dyad", "axis"], share_of="pair")
 
 
 def test_freq_by_year_dyad_country_mechanism_act(corpus):

@@ -62,9 +62,11 @@ class Corpus:
         """The filtered items as `AgreementItem`s, with their labels and scores."""
         return query.stored_items(self.store, Filters.of(filters, **kwargs))
 
-    def freq(self, by: str | Sequence[str] = ("axis",), filters: Filters | None = None, **kwargs: Any) -> pd.DataFrame:
-        """Counts and shares grouped by `by` (axis, dyad, country, year, mechanism, act); see `query.freq`."""
-        return query.freq(self.store, by, Filters.of(filters, **kwargs))
+    def freq(self, by: str | Sequence[str] = ("axis",), filters: Filters | None = None, share_of: str = "group",
+             **kwargs: Any) -> pd.DataFrame:
+        """Counts and shares grouped by `by` (axis, dyad, country, year, mechanism, act); see `query.freq`
+        (`share_of="group"`: by axis and a field, the share within each value of the field)."""
+        return query.freq(self.store, by, Filters.of(filters, **kwargs), share_of=share_of)
 
     def search(self, q: str, limit: int | None = 50, filters: Filters | None = None, **kwargs: Any) -> pd.DataFrame:
         """Items containing every word of `q`, accents and case ignored; see `query.search`."""

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import FieldError
+from .files import publish
 from .schema import AXES, AXIS_COLOURS, AXIS_SHORT_ES, LABELS
 from .text import country_name
 
@@ -82,8 +83,8 @@ def _chart_fields(freq_df: pd.DataFrame, path: Path) -> list[str]:
         raise FieldError("chart", f"a chart is written as .png or .svg, not {path.name!r}")
     if not path.parent.is_dir():
         raise FieldError("chart", f"folder does not exist: {path.parent}")
-    fields = [c for c in freq_df.columns if c not in ("items", "share")]
-    if "items" not in freq_df or "share" not in freq_df:
+    fields = [c for c in freq_df.columns if c != "items" and not c.startswith("share")]
+    if "items" not in freq_df or not any(c.startswith("share") for c in freq_df.columns):
         raise FieldError("chart", "expects a freq table (group fields, items, share)")
     if len([f for f in fields if f != "axis"]) > 1:
         raise FieldError("chart", "charts take --by axis plus at most one other field")
@@ -115,7 +116,7 @@ def bar_chart(freq_df: pd.DataFrame, path: str | Path, title: str | None = None)
     os.close(fd)
     try:
         fig.savefig(tmp_name, dpi=150, format=path.suffix.lower().lstrip("."), bbox_inches="tight")
-        os.replace(tmp_name, path)
+        publish(tmp_name, path)
     finally:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)

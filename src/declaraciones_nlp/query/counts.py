@@ -38,10 +38,26 @@ def check_by(by: str | Sequence[str] | None) -> list[str]:
     return fields
 
 
-def freq(store: Store, by: str | Sequence[str] = ("axis",), filters: Filters | None = None) -> pd.DataFrame:
+SHARE_OF: tuple[str, ...] = ("group", "all")
+
+
+def share_column(by: Sequence[str], share_of: str = "group") -> str:
+    """The name of `freq`'s share column: `share_in_dyad` for `by=[dyad, axis]`, else `share`."""
+    others = [field for field in by if field != "axis"]
+    if share_of == "group" and "axis" in by and others:
+        return "share_in_" + "_".join(others)
+    return "share"
+
+
+def freq(store: Store, by: str | Sequence[str] = ("axis",), filters: Filters | None = None,
+         share_of: str = "group") -> pd.DataFrame:
     """Item counts grouped by `by` (any of axis, dyad, country, year, mechanism, act).
 
-    Columns: the group fields, `items` and `share`.
+    Columns: the group fields, `items` and a share. Grouped by axis and other
+    fields (`by=["dyad", "axis"]`), the share is within the group by default:
+    `share_in_dyad` = the pair's items on the axis / the pair's axis labels, so
+    a pair's shares add up to 1, as its bar in the web chart. `share_of="all"`
+    gives `share` of the whole filtered set instead, as below.
 
     `share` = items in the group / number of distinct items in the filtered set
     (all items passing `filters`, labelled or not). Grouping by `axis`, an item
@@ -52,9 +68,18 @@ def freq(store: Store, by: str | Sequence[str] = ("axis",), filters: Filters | N
     `frame.attrs["total"]` holds the size of the filtered set.
     """
     fields = check_by(by)
+    if share_of not in SHARE_OF:
+        raise FieldError("share_of", f"must be 'group' or 'all', got {share_of!r}",
+                         f"debe ser «group» o «all»; se recibió «{share_of}»")
     frame, total = count_items(store, fields, filters or Filters())
     frame["items"] = frame["items"].astype(int)
-    frame["share"] = frame["items"] / total if total else 0.0
+    column = share_column(fields, share_of)
+    if column == "share":
+        frame["share"] = frame["items"] / total if total else 0.0
+    else:
+        others = [field for field in fields if field != "axis"]
+        in_group = frame.groupby(others, dropna=False)["items"].transform("sum")
+        frame[column] = (frame["items"] / in_group.where(in_group > 0)).fillna(0.0)
     if "year" in frame:
         frame["year"] = frame["year"].astype("Int64")
     frame = _sort(frame, fields)

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import FieldError
+from ..files import publish
 from ..filters import Filters
 from ..store import Store
 from .frame import item_frame
@@ -48,7 +49,7 @@ def export(store: Store, fmt: str | None, out_path: str | Path, filters: Filters
             frame.to_excel(tmp_name, index=False, sheet_name="items", engine="openpyxl")
         else:
             frame.to_parquet(tmp_name, index=False)
-        os.replace(tmp_name, out_path)
+        publish(tmp_name, out_path)
     except OSError as exc:
         raise FieldError("out", f"cannot write {out_path}: {exc.strerror or exc}") from exc
     finally:

@@ -216,9 +216,10 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
         return HTMLResponse(html.replace("<body>", "<body>" + nav, 1))
 
     @app.get("/api/freq")
-    def api_freq(request: Request, by: list[str] = Query(["axis"])) -> list[dict]:
-        """Items per group: the rows of `declaraciones freq --format json`."""
-        return to_records(corpus.freq(by=by, **filters_from(request)))
+    def api_freq(request: Request, by: list[str] = Query(["axis"]), share_of: str = "group") -> list[dict]:
+        """Items per group: the rows of `declaraciones freq --format json` (by axis and a field, the
+        share within the group, `share_in_<field>`; `share_of=all`: of all the filtered items)."""
+        return to_records(corpus.freq(by=by, share_of=share_of, **filters_from(request)))
 
     @app.get("/api/items")
     def api_items(request: Request, q: str = "", limit: int = Query(500, ge=1, le=5000)) -> list[dict]:
