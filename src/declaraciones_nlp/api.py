@@ -132,5 +132,16 @@ class Corpus:
 
         if isinstance(paths, (str, Path)):
             paths = [paths]
+        from .store.corrections import apply_corrections
+
         classifier = load_model() if isinstance(model, str) and model == "current" else model
-        return ingest_paths(paths, self.store, classifier, overrides or None, silent=silent, workers=workers)
+        summary = ingest_paths(paths, self.store, classifier, overrides or None, silent=silent, workers=workers)
+        apply_corrections(self.store)  # a corrected document removed and ingested again keeps its correction
+        return summary
+
+    def correct(self, doc_id: str, note: str | None = None, **changes: Any) -> dict[str, tuple]:
+        """Correct a stored document's metadata (`parties`, `date`, `title`, `mechanism`, `edition`,
+        `place`); recorded, reflected in every count, kept when the document is ingested again."""
+        from .store.corrections import correct_document
+
+        return correct_document(self.store, doc_id, note=note, **changes)

@@ -1,4 +1,4 @@
-"""Commands for ministry staff: freq, search, export, documents, remove."""
+"""Commands for ministry staff: freq, search, export, remove (`documents` is in documents_cmds)."""
 from __future__ import annotations
 
 import functools
@@ -186,29 +186,6 @@ def export_cmd(
     with Corpus(db, create=False) as corpus:
         path = corpus.export(out, kind, filters)
     err_console.print(f"wrote {path}", highlight=False)
-
-
-@app.command("documents")
-@handle_errors
-def documents_cmd(
-    fmt: TableCsvJson = typer.Option(TableCsvJson.table, "--format", help="Output: table, csv or json."),
-    db: Optional[str] = DbOption,
-) -> None:
-    """List the stored declarations: id, date, parties, mechanism, title and number of items."""
-    with Corpus(db, create=False) as corpus:
-        frame = corpus.documents()
-    _print_frame(frame, fmt, _documents_table)
-
-
-def _documents_table(frame: pd.DataFrame) -> Table:
-    columns = ("id", "date", "dyad", "mechanism", "title", "items")
-    table = Table(title=f"{len(frame)} documents")
-    for column in columns:
-        table.add_column(column, justify="right" if column == "items" else "left", overflow="fold",
-                         no_wrap=column in ("id", "date", "dyad", "items"))
-    for row in to_records(frame):
-        table.add_row(*[_cell(row[c]) for c in columns])
-    return table
 
 
 @app.command("remove")
