@@ -560,7 +560,7 @@ def test_upload_refuses_bad_metadata(field, value, upload_client):
     body = "1. Acordaron impulsar el turismo receptivo entre ambos países.\n".encode()
     with unchanged(url):
         response = client.post("/upload", files={"file": ("nuevo.txt", body)}, data={field: value})
-        assert_upload_refused(response, value.split(",")[0], field)
+        assert_upload_refused(response, value.split(",")[0], {"date": "Fecha", "parties": "Partes"}[field])
 
 
 def test_upload_reads_cp1252(upload_client):
