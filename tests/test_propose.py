@@ -25,7 +25,7 @@ def ranks(result: dict) -> dict[str, int]:
 
 def test_propose_ranks_trade_security_governance_for_peru_us(corpus):
     result = propose(corpus, ("PE", "US"))
-    assert set(result) == {"between", "axes", "settings", "top", "warnings"}
+    assert set(result) == {"between", "axes", "settings", "top", "warnings", "stability", "sensitivity"}
     assert result["between"] == ["PE", "US"]
     assert [e["axis"] for e in result["axes"]] == result["top"] + [e["axis"] for e in result["axes"][3:]]
     assert sorted(e["axis"] for e in result["axes"]) == sorted(AXES)
@@ -224,3 +224,49 @@ def test_propose_accepts_store_dtypes_and_undated_documents(corpus):
     assert set(result["top"]) == {"trade", "security", "governance"}
     filtered = propose(frame, ("PE", "US"), since=2016)
     assert any("sin fecha" in w for w in filtered["warnings"])
+
+
+# ---------------------------------------------------------------- how sure is the ranking
+def _one_document_axis_rows() -> list[dict]:
+    """Peru and the US each raise the environment in one declaration only, security and trade in all."""
+    rows: list[dict] = []
+    for i, partner in enumerate(["BO", "EC", "CO", "CL", "AR", "BR"]):
+        rows += _doc(("PE", partner), f"{2015 + i}-06-01", {"security": 4, "trade": 4, "borders": 2})
+        rows += _doc(("US", partner), f"{2015 + i}-09-01", {"security": 4, "trade": 4, "governance": 2})
+    rows += _doc(("PE", "MX"), "2019-06-01", {"environment": 10})
+    rows += _doc(("US", "MX"), "2019-09-01", {"environment": 10})
+    return rows
+
+
+def test_an_axis_resting_on_one_document_has_a_low_top3_share():
+    result = propose(to_frame(_one_document_axis_rows()), ("PE", "US"))
+    assert result["top"] == ["security", "trade", "environment"]
+    shares = {entry["axis"]: entry["top3_share"] for entry in result["axes"]}
+    assert shares["security"] == shares["trade"] == 1.0
+    assert shares["environment"] < 0.6
+    environment = next(entry for entry in result["axes"] if entry["axis"] == "environment")
+    assert environment["rank_interval"] == [3, 4]
+    assert result["stability"]["close_calls"] == ["environment", "governance"]
+    assert result["stability"]["statement"].startswith("Ejes sólidos")
+    assert "Casos reñidos (entre los 3 primeros en el porcentaje indicado de remuestreos): Asuntos Ambientales" in result["stability"]["statement"]
+
+
+def test_the_bootstrap_is_deterministic_and_can_be_switched_off():
+    frame = to_frame(_one_document_axis_rows())
+    first, again = propose(frame, ("PE", "US")), propose(frame.sample(frac=1.0, random_state=3), ("PE", "US"))
+    assert [e["top3_share"] for e in first["axes"]] == [e["top3_share"] for e in again["axes"]]
+    off = propose(frame, ("PE", "US"), settings=ProposalSettings(resamples=0))
+    assert all(entry["top3_share"] is None for entry in off["axes"])
+    assert off["stability"]["statement"].startswith("Sin remuestreo")
+
+
+def test_the_sensitivity_table_says_which_orders_change(corpus):
+    result = propose(corpus, ("PE", "US"))
+    rows = {(row["parameter"], row["value"]): row for row in result["sensitivity"]}
+    assert set(rows) == {("joint_weight", 0.0), ("joint_weight", 0.5), ("joint_weight", 1.0),
+                         ("half_life", None), ("half_life", 5.0), ("half_life", 20.0)}
+    swap = rows[("joint_weight", 1.0)]
+    assert swap["changes"] == [{"axis": "governance", "rank": 2, "baseline_rank": 3},
+                               {"axis": "trade", "rank": 3, "baseline_rank": 2}]
+    assert not swap["top_changed"] and rows[("half_life", None)]["changes"] == []
+    assert "peso del registro conjunto 1.00" in result["stability"]["statement"]

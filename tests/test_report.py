@@ -50,6 +50,21 @@ def test_markdown_lists_all_five_axes_with_scores_and_settings(proposal, chains)
     assert "<script>" not in md
 
 
+def test_reports_open_with_the_stability_statement_and_show_the_sensitivity_table(proposal, chains):
+    md = render_markdown(proposal, chains)
+    paragraphs = [block for block in md.split("\n\n") if block.strip()]
+    assert paragraphs[0].startswith("# Propuesta de ejes temáticos")
+    assert paragraphs[1] == proposal["stability"]["statement"]
+    assert paragraphs[1].startswith("Ejes sólidos (entre los 3 primeros en al menos el 90 % de 500 remuestreos")
+    assert "| Entre los 3 primeros (remuestreos) | Rango (95 %) |" in md
+    assert "| 1 | Seguridad y Defensa | 0.352 |" in md and "| 56.1 % | 100 % | 1.º |" in md
+    assert "| Peso del registro conjunto = 1.00 | Seguridad > Gobernanza > Comercio > Ambiente > Fronteras " \
+           "| Gobernanza 3.º → 2.º; Comercio 2.º → 3.º |" in md
+    page = render_html(proposal, chains)
+    assert page.index('class="stability"') < page.index("Ejes propuestos")
+    assert "Sensibilidad a los parámetros" in page and "Sin ponderación temporal" in page
+
+
 def test_markdown_cites_evidence_and_shows_warnings(corpus):
     result = propose(corpus, ("PE", "EC"))
     md = render_markdown(result)

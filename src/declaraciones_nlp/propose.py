@@ -42,7 +42,6 @@ result says so in `warnings`.
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -50,9 +49,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import stability
 from .errors import FieldError, InputError
 from .records import plain
 from .schema import AXES, OTHER
+from .scoring import doc_table, pair_scores, split_sources
 from .text import country_codes, fold, split_parties
 
 __all__ = ["ProposalSettings", "SUBTOPICS", "prepare_items", "propose"]
@@ -79,6 +80,8 @@ class ProposalSettings:
     - `max_subtopics` (6): sub-topics listed per axis.
     - `reference_year` (None): the year recency counts from; default the latest
       year in the data used, so that the result does not change with the clock.
+    - `resamples` (500) / `seed` (0): document resamples of the stability check
+      (`stability.bootstrap`) and the seed of its generator; 0 resamples skips it.
     """
 
     joint_weight: float = 1 / 3
@@ -90,6 +93,8 @@ class ProposalSettings:
     evidence_per_source: int = 3
     max_subtopics: int = 6
     reference_year: int | None = None
+    resamples: int = 500
+    seed: int = 0
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.joint_weight <= 1.0:
@@ -100,6 +105,9 @@ class ProposalSettings:
                              f"debe ser positiva (0 = sin ponderación temporal); se recibió {self.half_life}")
         if self.combine not in ("geometric", "min"):
             raise InputError("combine", f"must be 'geometric' or 'min', got {self.combine!r}")
+        if self.resamples < 0:
+            raise FieldError("resamples", f"must not be negative, got {self.resamples}",
+                             f"no puede ser negativo; se recibió {self.resamples}")
         if self.min_docs < 0 or self.min_items < 0:
             raise InputError("min_docs", "must not be negative")
 
@@ -247,46 +255,6 @@ def prepare_items(items: pd.DataFrame) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def _doc_table(df: pd.DataFrame, settings: ProposalSettings) -> pd.DataFrame:
-    """One row per document with at least one axis item: shares, year, recency weight."""
-    axis_items = df[df["has_axis"]]
-    if axis_items.empty:
-        return pd.DataFrame(columns=["doc_id", "party_set", "dyad", "year", "n_items", "r", *AXES])
-    grouped = axis_items.groupby("doc_id", sort=False)
-    docs = grouped[[f"w_{a}" for a in AXES]].sum()
-    docs.columns = list(AXES)
-    docs = docs.div(docs.sum(axis=1), axis=0)
-    first = grouped.first()
-    docs["party_set"] = first["party_set"]
-    docs["dyad"] = first["dyad"]
-    docs["year"] = first["year"]
-    docs["n_items"] = grouped.size()
-    known = docs["year"].dropna()
-    docs["year"] = docs["year"].fillna(float(known.median()) if len(known) else 0.0)
-    ref = settings.reference_year or (int(known.max()) if len(known) else 0)
-    if settings.half_life:
-        age = (ref - docs["year"]).clip(lower=0)
-        docs["r"] = np.power(0.5, age / settings.half_life)
-    else:
-        docs["r"] = 1.0
-    return docs.reset_index()
-
-
-def _profile(docs: pd.DataFrame, balance: bool) -> dict[str, float] | None:
-    """Recency-weighted mean of document shares; with `balance`, each dyad weighs its mean recency."""
-    if docs.empty:
-        return None
-    shares = docs[list(AXES)].to_numpy(dtype=float)
-    r = docs["r"].to_numpy(dtype=float)
-    if balance:
-        sizes = docs.groupby("dyad")["dyad"].transform("size").to_numpy(dtype=float)
-        r = r / sizes
-    if r.sum() <= 0:
-        r = np.ones_like(r)
-    vec = (shares * r[:, None]).sum(axis=0) / r.sum()
-    return {axis: float(v) for axis, v in zip(AXES, vec)}
-
-
 def _subtopics(df: pd.DataFrame, axis: str, sources: dict[str, set[str]], limit: int) -> list[dict]:
     rows = df[df[axis] == 1]
     folded = {idx: fold(text) for idx, text in zip(rows.index, rows["text"])}
@@ -382,15 +350,12 @@ def propose(items: pd.DataFrame, between: tuple[str, str], top: int = 3, since: 
                             f"del filtro desde {since}.")
         df = df[df["year"].ge(since) & ~undated].reset_index(drop=True)
 
-    docs = _doc_table(df, settings)
-    has_a = docs["party_set"].map(lambda p: a in p) if len(docs) else pd.Series(dtype=bool)
-    has_b = docs["party_set"].map(lambda p: b in p) if len(docs) else pd.Series(dtype=bool)
-    own = {a: docs[has_a & ~has_b] if len(docs) else docs, b: docs[has_b & ~has_a] if len(docs) else docs}
-    joint_docs = docs[has_a & has_b] if len(docs) else docs
-    joint = _profile(joint_docs, balance=False)
+    docs = doc_table(df, settings.half_life, settings.reference_year)
+    parts = split_sources(docs, a, b)
+    own, joint_docs = {a: parts[a], b: parts[b]}, parts["joint"]
+    scored = pair_scores(parts, (a, b), settings.joint_weight, settings.combine, settings.partner_balance)
+    joint, profiles, estimated = scored.joint, scored.profiles, scored.estimated
 
-    profiles: dict[str, dict[str, float]] = {}
-    estimated: dict[str, bool] = {}
     for code in (a, b):
         n_docs, n_items = len(own[code]), int(own[code]["n_items"].sum()) if len(own[code]) else 0
         other = b if code == a else a
@@ -398,22 +363,17 @@ def propose(items: pd.DataFrame, between: tuple[str, str], top: int = 3, since: 
             warnings.append(f"Evidencia insuficiente para {code}: {n_docs} documento(s) y {n_items} ítem(s) "
                             f"en sus mecanismos sin {other} (mínimo {settings.min_docs} documentos y "
                             f"{settings.min_items} ítems); su perfil es poco fiable.")
-        profile = _profile(own[code], settings.partner_balance)
-        estimated[code] = profile is None
-        if profile is None:
+        if estimated[code]:
             if joint is None:
-                profile = {axis: 0.0 for axis in AXES}
                 warnings.append(f"{code} no tiene documentos clasificados con ejes temáticos: su perfil es nulo.")
             else:
-                profile = dict(joint)
                 warnings.append(f"{code} no tiene mecanismos propios con otros países en el corpus: su perfil "
                                 f"se estima con el registro conjunto {a}–{b}.")
-        profiles[code] = profile
 
     if joint is None:
         warnings.append(f"No hay registro conjunto {a}–{b} (declaraciones con ambas partes): la puntuación "
                         f"descansa solo en los perfiles de cada parte.")
-    w = settings.joint_weight if joint is not None else 0.0
+    w = scored.weight
 
     sources: dict[str, set[str]] = {"joint": set(joint_docs["doc_id"]) if len(joint_docs) else set(),
                                     a: set(own[a]["doc_id"]) if len(own[a]) else set(),
@@ -423,9 +383,8 @@ def propose(items: pd.DataFrame, between: tuple[str, str], top: int = 3, since: 
     axes_out = []
     for axis in AXES:
         pa, pb = profiles[a][axis], profiles[b][axis]
-        shared = math.sqrt(pa * pb) if settings.combine == "geometric" else min(pa, pb)
+        shared, score = scored.shared[axis], scored.scores[axis]
         j = joint[axis] if joint is not None else None
-        score = (1 - w) * shared + w * (j or 0.0)
         item_counts = {src: int(df.loc[df["doc_id"].isin(ids), axis].sum()) for src, ids in sources.items()}
         axes_out.append({
             "axis": axis, "rank": 0, "score": round(score, 4),
@@ -440,6 +399,11 @@ def propose(items: pd.DataFrame, between: tuple[str, str], top: int = 3, since: 
     for rank, entry in enumerate(axes_out, start=1):
         entry["rank"] = rank
         del entry["_exact"]
+    shares = stability.bootstrap(parts, (a, b), settings.joint_weight, settings.combine, settings.partner_balance,
+                                 top=top, resamples=settings.resamples, seed=settings.seed)
+    for entry in axes_out:
+        entry.update(shares[entry["axis"]])
+    moved = stability.sensitivity(df, (a, b), settings, top=top)
 
     ref_year = settings.reference_year
     if ref_year is None and len(docs) and docs["year"].notna().any():
@@ -457,4 +421,7 @@ def propose(items: pd.DataFrame, between: tuple[str, str], top: int = 3, since: 
                        "partners": sorted(set(joint_docs["dyad"])) if len(joint_docs) else []}},
     })
     return {"between": [a, b], "axes": axes_out, "settings": settings_out,
-            "top": [entry["axis"] for entry in axes_out[:top]], "warnings": warnings}
+            "top": [entry["axis"] for entry in axes_out[:top]], "warnings": warnings,
+            "stability": {"resamples": settings.resamples, "seed": settings.seed, "robust_share": stability.ROBUST,
+                          **stability.verdict(axes_out, moved, top, settings.resamples)},
+            "sensitivity": moved}

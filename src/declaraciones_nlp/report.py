@@ -68,6 +68,9 @@ SETTING_NOTES_ES: dict[str, str] = {
     "reference_year": "Año desde el que se cuenta la antigüedad (por defecto, el más reciente de los datos).",
     "since": "Solo se usan declaraciones desde este año.",
     "top": "Número de ejes propuestos.",
+    "resamples": "Remuestreos de documentos con que se mide la estabilidad del orden (cada fuente se "
+                 "remuestrea con reemplazo y se recalcula la puntuación); 0 lo omite.",
+    "seed": "Semilla del generador de remuestreos: el mismo almacén da las mismas cifras.",
 }
 
 METHOD_ES = (
@@ -147,7 +150,34 @@ def _context(proposal: dict, recurrences: list | None, max_chains: int) -> dict[
         "warnings": proposal.get("warnings", []), "settings": plain_settings, "base_rows": base_rows,
         "chains": chains_sorted[:max_chains], "n_chains": len(chains), "method": METHOD_ES,
         "axis_short": AXIS_SHORT_ES,
+        "stability": proposal.get("stability", {}).get("statement", ""),
+        "sensitivity": [_sensitivity_row(row, proposal) for row in proposal.get("sensitivity", [])],
     }
+
+
+def _sensitivity_row(row: dict, proposal: dict) -> dict[str, str]:
+    """A sensitivity row in Spanish: the setting, the order it gives, what moved."""
+    if row["parameter"] == "joint_weight":
+        setting = f"Peso del registro conjunto = {row['value']:.2f}"
+    else:
+        setting = "Sin ponderación temporal" if row["value"] is None else f"Vida media = {row['value']:g} años"
+    order = " > ".join(AXIS_SHORT_ES.get(axis, axis) for axis in row["order"])
+    if not row["changes"]:
+        change = "Sin cambios"
+    else:
+        change = "; ".join(f"{AXIS_SHORT_ES.get(c['axis'], c['axis'])} {c['baseline_rank']}.º → {c['rank']}.º"
+                           for c in row["changes"])
+        if row["top_changed"]:
+            change += " (cambian los ejes propuestos)"
+    return {"setting": setting, "order": order, "change": change}
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.0f} %"
+
+
+def _interval(value: list | None) -> str:
+    return "—" if not value else (f"{value[0]}.º" if value[0] == value[1] else f"{value[0]}.º–{value[1]}.º")
 
 
 # ---------------------------------------------------------------- Markdown
@@ -162,17 +192,26 @@ def render_markdown(proposal: dict, recurrences: list | None = None, max_chains:
     ctx = _context(proposal, recurrences, max_chains)
     a, b = ctx["pair"]
     out = [f"# Propuesta de ejes temáticos: {ctx['names'][0]} – {ctx['names'][1]}", ""]
+    if ctx["stability"]:
+        out += [_md(ctx["stability"]), ""]
     out.append("Ejes propuestos: " + "; ".join(f"**{name}**" for name in ctx["top"]) + ".")
     out.append("")
     if ctx["warnings"]:
         out += ["## Avisos", ""] + [f"- ⚠ {_md(w)}" for w in ctx["warnings"]] + [""]
     out += ["## Ejes ordenados", "",
-            f"| Rango | Eje | Puntuación | {a} con otros | {b} con otros | Interés compartido | Registro conjunto |",
-            "|---:|---|---:|---:|---:|---:|---:|"]
+            f"| Rango | Eje | Puntuación | {a} con otros | {b} con otros | Interés compartido | Registro conjunto "
+            "| Entre los 3 primeros (remuestreos) | Rango (95 %) |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for axis in ctx["axes"]:
         src = axis["by_source"]
         out.append(f"| {axis['rank']} | {axis['name']} | {axis['score']:.3f} | {_pct(src[a])} | {_pct(src[b])} "
-                   f"| {src['shared']:.3f} | {_pct(src.get('joint'))} |")
+                   f"| {src['shared']:.3f} | {_pct(src.get('joint'))} | {_share(axis.get('top3_share'))} "
+                   f"| {_interval(axis.get('rank_interval'))} |")
+    if ctx["sensitivity"]:
+        out += ["", "### Sensibilidad a los parámetros", "",
+                "Orden de los ejes al mover un parámetro cada vez (los demás, como en este informe):", "",
+                "| Parámetro | Orden | Cambios respecto de este informe |", "|---|---|---|"]
+        out += [f"| {row['setting']} | {row['order']} | {row['change']} |" for row in ctx["sensitivity"]]
     out += ["", "## Por qué", ""]
     for axis in ctx["axes"]:
         out += [f"### {axis['rank']}. {axis['name']} — {axis['score']:.3f}", "", axis["why"], ""]
@@ -227,4 +266,4 @@ def render_html(proposal: dict, recurrences: list | None = None, max_chains: int
     """The proposal as one self-contained HTML page (inline CSS, base64 PNG charts, escaped text)."""
     ctx = _context(proposal, recurrences, max_chains)
     return _TEMPLATES.get_template("proposal.html").render(
-        **ctx, pct=_pct, fmt=_fmt, profile_png=profile_chart_png(proposal), score_png=score_chart_png(proposal))
+        **ctx, pct=_pct, fmt=_fmt, share=_share, interval=_interval, profile_png=profile_chart_png(proposal), score_png=score_chart_png(proposal))
