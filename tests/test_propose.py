@@ -25,7 +25,8 @@ def ranks(result: dict) -> dict[str, int]:
 
 def test_propose_ranks_trade_security_governance_for_peru_us(corpus):
     result = propose(corpus, ("PE", "US"))
-    assert set(result) == {"between", "axes", "settings", "top", "warnings", "stability", "sensitivity"}
+    assert set(result) == {"between", "axes", "settings", "top", "warnings", "stability", "sensitivity",
+                           "generated", "model_version", "corpus"}
     assert result["between"] == ["PE", "US"]
     assert [e["axis"] for e in result["axes"]] == result["top"] + [e["axis"] for e in result["axes"][3:]]
     assert sorted(e["axis"] for e in result["axes"]) == sorted(AXES)
@@ -269,4 +270,4 @@ def test_the_sensitivity_table_says_which_orders_change(corpus):
     assert swap["changes"] == [{"axis": "governance", "rank": 2, "baseline_rank": 3},
                                {"axis": "trade", "rank": 3, "baseline_rank": 2}]
     assert not swap["top_changed"] and rows[("half_life", None)]["changes"] == []
-    assert "peso del registro conjunto 1.00" in result["stability"]["statement"]
+    assert "peso del registro conjunto 1.00 (Gobernanza y Asuntos Sociales pasa al 2.º, Comercio, Desarrollo Económico y Turismo pasa al 3.º)" in result["stability"]["statement"]

@@ -54,8 +54,9 @@ def test_reports_open_with_the_stability_statement_and_show_the_sensitivity_tabl
     md = render_markdown(proposal, chains)
     paragraphs = [block for block in md.split("\n\n") if block.strip()]
     assert paragraphs[0].startswith("# Propuesta de ejes temáticos")
-    assert paragraphs[1] == proposal["stability"]["statement"]
-    assert paragraphs[1].startswith("Ejes sólidos (entre los 3 primeros en al menos el 90 % de 500 remuestreos")
+    assert paragraphs[1].startswith("*Generado el ")
+    assert paragraphs[2] == proposal["stability"]["statement"]
+    assert paragraphs[2].startswith("Ejes sólidos (entre los 3 primeros en al menos el 90 % de 500 remuestreos")
     assert "| Entre los 3 primeros (remuestreos) | Rango (95 %) |" in md
     assert "| 1 | Seguridad y Defensa | 0.352 |" in md and "| 56.1 % | 100 % | 1.º |" in md
     assert "| Peso del registro conjunto = 1.00 | Seguridad > Gobernanza > Comercio > Ambiente > Fronteras " \
@@ -63,6 +64,22 @@ def test_reports_open_with_the_stability_statement_and_show_the_sensitivity_tabl
     page = render_html(proposal, chains)
     assert page.index('class="stability"') < page.index("Ejes propuestos")
     assert "Sensibilidad a los parámetros" in page and "Sin ponderación temporal" in page
+
+
+def test_the_report_says_when_with_which_model_and_on_what_corpus(corpus, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764892800")  # 2025-12-05
+    result = propose(corpus, ("PE", "US"))
+    assert result["generated"] == "2025-12-05" and result["model_version"] == "test"
+    assert result["corpus"] == {
+        "documents": 21, "items": 467, "undated_documents": 0, "years": [2014, 2025],
+        "documents_by_source": {"joint": 3, "PE": 10, "US": 8},
+        "newest": {"doc": "US-AR-2025-09-01", "title": "Declaración US-AR 2025-09-01", "date": "2025-09-01"}}
+    header = ("*Generado el 2025-12-05 · modelo test · corpus: 21 documentos, 467 ítems (2014–2025; registro "
+              "conjunto PE–US: 3, Perú con otros socios: 10, Estados Unidos con otros socios: 8); el más "
+              "reciente: «Declaración US-AR 2025-09-01» (2025-09-01).*")
+    assert render_markdown(result).split("\n\n")[1] == header
+    assert header.strip("*") in render_html(result)
+    assert propose(corpus, ("PE", "US"), generated="2026-01-02")["generated"] == "2026-01-02"
 
 
 def test_markdown_cites_evidence_and_shows_warnings(corpus):
@@ -115,6 +132,8 @@ def test_cli_propose_json(corpus_db, between):
     data = json.loads(result.stdout)
     assert data["between"] == ["PE", "US"] and len(data["axes"]) == 5
     assert set(data["top"]) == {"trade", "security", "governance"}
+    assert all(0.0 <= axis["top3_share"] <= 1.0 and len(axis["rank_interval"]) == 2 for axis in data["axes"])
+    assert data["generated"] and data["model_version"] and data["corpus"]["documents_by_source"]["joint"] == 3
 
 
 def test_cli_propose_writes_html_with_options(corpus_db, tmp_path):

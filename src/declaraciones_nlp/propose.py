@@ -42,8 +42,10 @@ result says so in `warnings`.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
@@ -56,7 +58,7 @@ from .schema import AXES, OTHER
 from .scoring import doc_table, pair_scores, split_sources
 from .text import country_codes, fold, split_parties
 
-__all__ = ["ProposalSettings", "SUBTOPICS", "prepare_items", "propose"]
+__all__ = ["ProposalSettings", "SUBTOPICS", "generated_date", "prepare_items", "propose"]
 
 
 @dataclass(frozen=True)
@@ -304,11 +306,42 @@ def _evidence(df: pd.DataFrame, docs: pd.DataFrame, axis: str, sources: dict[str
 
 
 # ---------------------------------------------------------------- propose
+def generated_date() -> str:
+    """Today's date (UTC), or the date of `SOURCE_DATE_EPOCH` when set (reproducible reports)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+    return moment.date().isoformat()
+
+
+def _corpus_context(items: pd.DataFrame, df: pd.DataFrame, sources: dict[str, set[str]]) -> dict[str, Any]:
+    """What the proposal read: documents per source, the years covered, the newest document."""
+    dated = df.dropna(subset=["year"])
+    newest = None
+    if len(dated):
+        row = dated.sort_values(["date", "year", "doc_id"], na_position="first", kind="stable").iloc[-1]
+        newest = {"doc": row["doc_id"], "title": plain(row["title"]), "date": plain(row["date"])}
+    return {"documents": int(df["doc_id"].nunique()), "items": int(len(df)),
+            "documents_by_source": {src: len(ids) for src, ids in sources.items()},
+            "years": [int(dated["year"].min()), int(dated["year"].max())] if len(dated) else None,
+            "undated_documents": int(df.loc[df["year"].isna(), "doc_id"].nunique()),
+            "newest": newest}
+
+
+def _model_version(items: pd.DataFrame) -> str | None:
+    if "model_version" not in items.columns:
+        return None
+    versions = sorted({str(v) for v in items["model_version"] if plain(v) is not None})
+    return ", ".join(versions) or None
+
+
 def propose(items: pd.DataFrame, between: tuple[str, str], top: int = 3, since: int | None = None,
-            settings: ProposalSettings | None = None) -> dict:
+            settings: ProposalSettings | None = None, generated: str | None = None) -> dict:
     """Rank the five axes by how much they are a shared interest of the pair `between`.
 
-    Returns `{"between", "axes", "settings", "top", "warnings"}`: `axes` lists all
+    Returns `{"between", "generated", "model_version", "corpus", "axes", "settings", "top",
+    "warnings", "stability", "sensitivity"}`: `generated` is `generated` or today's
+    date (`generated_date`), `corpus` what was read (documents per source, years,
+    newest document); `axes` lists all
     five axes, best first, each with `rank`, `score`, `by_source` (each party's
     profile, the shared interest, the joint record, and the documents/items
     behind them), `subtopics` and `evidence` (joint record first, then each
@@ -420,7 +453,8 @@ def propose(items: pd.DataFrame, between: tuple[str, str], top: int = 3, since: 
                        "items": int(joint_docs["n_items"].sum()) if len(joint_docs) else 0,
                        "partners": sorted(set(joint_docs["dyad"])) if len(joint_docs) else []}},
     })
-    return {"between": [a, b], "axes": axes_out, "settings": settings_out,
+    return {"between": [a, b], "generated": generated or generated_date(), "model_version": _model_version(items),
+            "corpus": _corpus_context(items, df, sources), "axes": axes_out, "settings": settings_out,
             "top": [entry["axis"] for entry in axes_out[:top]], "warnings": warnings,
             "stability": {"resamples": settings.resamples, "seed": settings.seed, "robust_share": stability.ROBUST,
                           **stability.verdict(axes_out, moved, top, settings.resamples)},

@@ -151,8 +151,31 @@ def _context(proposal: dict, recurrences: list | None, max_chains: int) -> dict[
         "chains": chains_sorted[:max_chains], "n_chains": len(chains), "method": METHOD_ES,
         "axis_short": AXIS_SHORT_ES,
         "stability": proposal.get("stability", {}).get("statement", ""),
+        "header": _header(proposal, pair),
         "sensitivity": [_sensitivity_row(row, proposal) for row in proposal.get("sensitivity", [])],
     }
+
+
+def _header(proposal: dict, pair: list[str]) -> str:
+    """Date, model and corpus of the report, in one line."""
+    parts = []
+    if proposal.get("generated"):
+        parts.append(f"Generado el {proposal['generated']}")
+    parts.append(f"modelo {proposal.get('model_version') or 'sin versión registrada'}")
+    corpus = proposal.get("corpus")
+    if corpus:
+        years = corpus.get("years")
+        span = "sin fechas" if not years else (str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}")
+        by_source = corpus.get("documents_by_source", {})
+        sources = ", ".join(f"{_source_label(key, pair)}: {n}" for key, n in by_source.items())
+        text = f"corpus: {corpus.get('documents', 0)} documentos, {corpus.get('items', 0)} ítems ({span}; {sources})"
+        if corpus.get("undated_documents"):
+            text += f", {corpus['undated_documents']} sin fecha"
+        newest = corpus.get("newest")
+        if newest:
+            text += f"; el más reciente: «{newest.get('title') or newest.get('doc')}» ({newest.get('date')})"
+        parts.append(text)
+    return " · ".join(parts) + "."
 
 
 def _sensitivity_row(row: dict, proposal: dict) -> dict[str, str]:
@@ -191,7 +214,8 @@ def render_markdown(proposal: dict, recurrences: list | None = None, max_chains:
     """The proposal as a Markdown report in Spanish: ranking, reasons, evidence, recurrences, settings."""
     ctx = _context(proposal, recurrences, max_chains)
     a, b = ctx["pair"]
-    out = [f"# Propuesta de ejes temáticos: {ctx['names'][0]} – {ctx['names'][1]}", ""]
+    out = [f"# Propuesta de ejes temáticos: {ctx['names'][0]} – {ctx['names'][1]}", "",
+           f"*{_md(ctx['header'])}*", ""]
     if ctx["stability"]:
         out += [_md(ctx["stability"]), ""]
     out.append("Ejes propuestos: " + "; ".join(f"**{name}**" for name in ctx["top"]) + ".")

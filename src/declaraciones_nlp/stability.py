@@ -160,7 +160,9 @@ def verdict(axes: list[dict], sensitivity_rows: list[dict], top: int, resamples:
             f"{_setting_es(row)} ({', '.join(name(a) for a in row['order'][:top])})" for row in moved) + ".")
     elif swaps:
         parts.append("Los ejes propuestos no cambian al mover los parámetros; sí cambia el orden con "
-                     + "; ".join(_setting_es(row) for row in swaps) + ".")
+                     + "; ".join(f"{_setting_es(row)} ("
+                                 + ", ".join(f"{name(c['axis'])} pasa al {c['rank']}.º" for c in row["changes"])
+                                 + ")" for row in swaps) + ".")
     elif sensitivity_rows:
         parts.append("El orden no cambia al mover el peso del registro conjunto ni la vida media.")
     return {"robust": robust, "close_calls": close, "statement": " ".join(parts)}
