@@ -216,3 +216,39 @@ def test_run_propose_and_the_web_page_write_the_same_report(tmp_path, monkeypatc
     page = TestClient(create_app(db)).get("/propose", params={"between": "PE,US"}).text
     nav = page[page.index("<body>") + len("<body>"):page.index("</nav>") + len("</nav>")]
     assert page.replace(nav, "", 1) == html
+
+
+# ---------------------------------------------------------------- provenance of the evidence
+def test_evidence_says_what_each_quote_is_and_prefers_declaration_items():
+    rows = peru_us_rows(with_joint=False)
+    prose = _doc(("PE", "US"), "2018-02-06", {"security": 3}, tag="-visita")
+    declared = _doc(("PE", "US"), "2017-02-24", {"security": 1, "trade": 1})
+    frame = to_frame(rows + prose + declared)
+    frame["kind"] = frame["doc_id"].map(lambda doc: "prose" if doc.endswith("-visita") else "items")
+    frame["citation"] = frame["doc_id"].map(lambda doc: "DW, 2018" if doc.endswith("-visita") else None)
+    result = propose(frame, ("PE", "US"))
+    security = next(entry for entry in result["axes"] if entry["axis"] == "security")
+    joint = [ev for ev in security["evidence"] if ev["source"] == "joint"]
+    assert [ev["kind"] for ev in joint] == ["items", "prose", "prose"]  # the newer prose comes after the declaration
+    assert joint[1]["citation"] == "DW, 2018"
+    md = render_markdown(result)
+    assert ("— *Declaración PE-US 2017-02-24, 2017-02-24, p. 1, ítem 1*; ítem de la declaración "
+            "(registro conjunto PE–US)") in md
+    assert ("— *Declaración PE-US 2018-02-06, 2018-02-06, p. 1*; relato de la reunión en prosa (no es texto "
+            "acordado); fuente original: DW, 2018 (registro conjunto PE–US)") in md
+    assert "fuente original: DW, 2018" in render_html(result)
+
+
+def test_stored_documents_keep_their_kind_and_citation(tmp_path):
+    from declaraciones_nlp.api import Corpus
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "visita.md").write_text(
+        "---\ntitle: Visita del Secretario de Estado\nparties: [PE, US]\ndate: 2018-02-06\nkind: prose\n"
+        "citation: \"DW, 2018\"\nlang: es\n---\n\nEl Secretario de Estado y el Canciller acordaron reforzar la "
+        "lucha contra el narcotráfico y el crimen organizado.\n", encoding="utf-8")
+    with Corpus(f"sqlite:///{tmp_path / 'k.db'}") as corpus:
+        corpus.ingest(raw, model=None)
+        documents = corpus.documents()
+    assert documents[["kind", "citation"]].to_dict("records") == [{"kind": "prose", "citation": "DW, 2018"}]

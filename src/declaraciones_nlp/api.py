@@ -98,7 +98,7 @@ class Corpus:
         from .propose import ProposalSettings, propose
 
         options = ProposalSettings(**settings) if settings else None
-        return propose(self.items(), between, top=top, since=since, settings=options)
+        return propose(self._proposal_items(), between, top=top, since=since, settings=options)
 
     def proposal_report(self, between: Sequence[str], top: int = 3, since: int | None = None, **settings: Any):
         """The proposal with its recurring commitments (`report.ProposalReport`): what every report shows."""
@@ -106,7 +106,12 @@ class Corpus:
         from .report import proposal_report
 
         options = ProposalSettings(**settings) if settings else None
-        return proposal_report(self.items(), between, top=top, since=since, settings=options)
+        return proposal_report(self._proposal_items(), between, top=top, since=since, settings=options)
+
+    def _proposal_items(self) -> pd.DataFrame:
+        """The item DataFrame with each document's `kind` and `citation` (the provenance of the evidence)."""
+        provenance = self.documents()[["id", "kind", "citation"]].rename(columns={"id": "doc_id"})
+        return self.items().merge(provenance, on="doc_id", how="left")
 
     def recurrences(self, dyad: str | None = None, min_similarity: float = 0.8) -> list[dict]:
         """Commitments repeated across successive declarations of a pair; see `recurrences.recurrences`."""

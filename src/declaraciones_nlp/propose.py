@@ -238,7 +238,7 @@ def prepare_items(items: pd.DataFrame) -> pd.DataFrame:
     df["doc_id"] = items["doc_id"].astype(str)
     df["text"] = items["text"].fillna("").astype(str)
     df["party_set"] = items["parties"].map(lambda value: frozenset(split_parties(value)))
-    for col in ("n", "page", "title", "date", "dyad", "mechanism", "edition"):
+    for col in ("n", "page", "title", "date", "dyad", "mechanism", "edition", "kind", "citation"):
         df[col] = items[col] if col in items.columns else None
     df["date"] = df["date"].map(lambda d: None if plain(d) is None else str(d)[:10])
     year = items["year"] if "year" in items.columns else pd.Series(np.nan, index=items.index)
@@ -283,9 +283,12 @@ def _evidence(df: pd.DataFrame, docs: pd.DataFrame, axis: str, sources: dict[str
             continue
         cand["_rank"] = cand[f"score_{axis}"].astype(float) * cand["doc_id"].map(recency).fillna(0.0).astype(float)
         cand["_solo"] = cand[list(AXES)].sum(axis=1) == 1
-        cand = cand.sort_values(["_rank", "_solo", "date"], ascending=[False, False, False], na_position="last")
+        cand["_declared"] = cand["kind"].map(lambda kind: plain(kind) != "prose")  # a declaration's own words first
+        cand = cand.sort_values(["_declared", "_rank", "_solo", "date"], ascending=[False, False, False, False],
+                                na_position="last")
         cand["_k"] = cand.groupby("doc_id").cumcount()
-        cand = cand.sort_values("_k", kind="stable")  # one item per document before a second one
+        # declaration items first; among them, one item per document before a second one
+        cand = cand.sort_values(["_declared", "_k"], ascending=[False, True], kind="stable")
         taken = 0
         for _, row in cand.iterrows():
             key = fold(row["text"])[:160]
@@ -298,6 +301,7 @@ def _evidence(df: pd.DataFrame, docs: pd.DataFrame, axis: str, sources: dict[str
                 "text": row["text"], "page": int(page) if page is not None else None,
                 "n": int(plain(row["n"])) if plain(row["n"]) is not None else None,
                 "dyad": row["dyad"], "source": src,
+                "kind": plain(row["kind"]) or "items", "citation": plain(row["citation"]),
             })
             taken += 1
             if taken >= per_source:

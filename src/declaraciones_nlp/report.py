@@ -96,15 +96,32 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.1f} %"
 
 
+# What a quoted piece of text is, by its document's `kind`.
+KIND_ES = {
+    "items": "ítem de la declaración",
+    "prose": "relato de la reunión en prosa (no es texto acordado)",
+    "articles": "artículo de tratado",
+}
+
+
 def _cite(ev: dict) -> str:
+    """Where a quote is: document, date, page and, for a declaration's own items, the item number."""
     parts = [ev.get("title") or ev.get("doc") or "documento sin título"]
     if ev.get("date"):
         parts.append(str(ev["date"]))
     if ev.get("page"):
         parts.append(f"p. {ev['page']}")
-    if ev.get("n"):
-        parts.append(f"ítem {ev['n']}")
+    if ev.get("n") and ev.get("kind", "items") != "prose":
+        parts.append(f"{'artículo' if ev.get('kind') == 'articles' else 'ítem'} {ev['n']}")
     return ", ".join(str(p) for p in parts)
+
+
+def _provenance(ev: dict) -> str:
+    """What the quote is (declaration item, report of a meeting) and its original source."""
+    text = KIND_ES.get(ev.get("kind") or "items", KIND_ES["items"])
+    if ev.get("citation"):
+        text += f"; fuente original: {ev['citation']}"
+    return text
 
 
 def _why(axis: dict, pair: list[str], settings: dict) -> str:
@@ -137,7 +154,8 @@ def _context(proposal: dict, recurrences: list | None, max_chains: int) -> dict[
             "short": AXIS_SHORT_ES.get(entry["axis"], entry["axis"]),
             "colour": AXIS_COLOURS.get(entry["axis"], "#999999"),
             "why": _why(entry, pair, settings),
-            "evidence": [{**ev, "cite": _cite(ev), "source_label": _source_label(ev.get("source", ""), pair)}
+            "evidence": [{**ev, "cite": _cite(ev), "provenance": _provenance(ev),
+                          "source_label": _source_label(ev.get("source", ""), pair)}
                          for ev in entry.get("evidence", [])],
         })
     plain_settings = [(k, v, SETTING_NOTES_ES.get(k, "")) for k, v in settings.items() if k != "evidence_base"]
@@ -247,7 +265,8 @@ def render_markdown(proposal: dict, recurrences: list | None = None, max_chains:
             out.append("Evidencia:")
             out.append("")
             for ev in axis["evidence"]:
-                out.append(f"- «{_md(ev['text'])}» — *{_md(ev['cite'])}* ({_md(ev['source_label'])})")
+                out.append(f"- «{_md(ev['text'])}» — *{_md(ev['cite'])}*; {_md(ev['provenance'])} "
+                           f"({_md(ev['source_label'])})")
             out.append("")
     out += ["## Compromisos recurrentes", ""]
     if ctx["chains"]:

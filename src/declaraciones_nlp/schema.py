@@ -43,6 +43,9 @@ AXIS_COLOURS: dict[str, str] = {
 
 ACTS: tuple[str, ...] = ("commitment", "reaffirmation", "acknowledgement", "concern", "other")
 LANGS: tuple[str, ...] = ("es", "en")
+# What a document's text is (front matter `kind`): the declaration's own items, a report of the
+# meeting in prose (news, a ministry's note, a thesis' account), a treaty's articles.
+DOCUMENT_KINDS: tuple[str, ...] = ("items", "prose", "articles")
 
 
 def validate_labels(labels: list[str] | tuple[str, ...]) -> tuple[str, ...]:
@@ -82,6 +85,7 @@ class Document:
     lang: str = "es"
     citation: str | None = None
     excerpt_only: bool = False
+    kind: str | None = None  # "items": the declaration's own items; "prose": a report of the meeting
     page_starts: tuple[int, ...] = (0,)
 
     @property

@@ -20,7 +20,7 @@ def documents(store: Store) -> pd.DataFrame:
     counts = (sa.select(items.c.doc_id, sa.func.count().label("items")).group_by(items.c.doc_id).subquery())
     d = documents_table.c
     cols = [d.id, d.title, d.date, d.year, d.place, d.parties, d.dyad, d.mechanism, d.edition,
-            d.lang, d.source_path, d.content_hash, d.ingested_at]
+            d.lang, d.kind, d.citation, d.source_path, d.content_hash, d.ingested_at]
     stmt = (sa.select(*cols, sa.func.coalesce(counts.c["items"], 0).label("items"))
             .select_from(documents_table.outerjoin(counts, counts.c.doc_id == d.id))
             .order_by(d.date.asc().nulls_last(), d.id))

@@ -19,7 +19,16 @@ from sqlalchemy.engine import URL, Connection, make_url
 from .. import config
 from ..errors import DeclaracionesError, StoreError
 from ..text import split_parties
-from .tables import ADDED_IN, STORE_SCHEMA_VERSION, TABLE_NAMES, document_parties, documents, metadata, schema_info
+from .tables import (
+    ADDED_IN,
+    COLUMNS_ADDED_IN,
+    STORE_SCHEMA_VERSION,
+    TABLE_NAMES,
+    document_parties,
+    documents,
+    metadata,
+    schema_info,
+)
 
 _SCHEMA_LOCK_KEY = 0x6465636C  # PostgreSQL advisory lock held while the tables are created or upgraded
 _SQLITE_PRAGMAS = ("busy_timeout = 30000", "foreign_keys = ON", "journal_mode = WAL", "synchronous = NORMAL",
@@ -185,6 +194,12 @@ class Database:
                     table.create(conn, checkfirst=True)
                 if step == 2:
                     _fill_document_parties(conn)
+                for table, name in COLUMNS_ADDED_IN.get(step, ()):
+                    present = {column["name"] for column in sa.inspect(conn).get_columns(table.name)}
+                    if name not in present:
+                        column = table.c[name]
+                        kind = column.type.compile(dialect=conn.dialect)
+                        conn.execute(sa.text(f'ALTER TABLE {table.name} ADD COLUMN "{name}" {kind}'))
             conn.execute(schema_info.update().values(version=STORE_SCHEMA_VERSION))
 
     def _check_version(self, version: Any) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 # 1: documents, items, labels, models. 2: document_parties (added at open to a version-1 store).
-STORE_SCHEMA_VERSION = 2
+# 3: documents.kind (declaration items or a report in prose; added, empty, to an older store).
+STORE_SCHEMA_VERSION = 3
 
 metadata = sa.MetaData()
 
@@ -32,6 +33,7 @@ documents = sa.Table(
     sa.Column("excerpt_only", sa.Boolean, nullable=False, default=False),
     sa.Column("page_starts", sa.JSON),
     sa.Column("ingested_at", sa.String(32)),
+    sa.Column("kind", sa.String(16)),
     sa.Index("ix_documents_year", "year"),
     sa.Index("ix_documents_dyad", "dyad"),
 )
@@ -94,3 +96,5 @@ schema_info = sa.Table("schema_info", metadata, sa.Column("version", sa.Integer,
 TABLE_NAMES: frozenset[str] = frozenset(table.name for table in metadata.sorted_tables)
 # What each schema version added, to bring an older store up to date when it is opened.
 ADDED_IN: dict[int, tuple[sa.Table, ...]] = {2: (document_parties,)}
+# Columns each schema version added to an existing table: (table, column).
+COLUMNS_ADDED_IN: dict[int, tuple[tuple[sa.Table, str], ...]] = {3: ((documents, "kind"),)}
