@@ -11,7 +11,7 @@ from declaraciones_nlp.propose import ProposalSettings, propose
 from declaraciones_nlp.recurrences import recurrences
 from declaraciones_nlp.schema import AXES, LABELS
 
-from helpers import doc_rows as _doc, peru_us_rows, recurrence_frame as _recurrence_frame, to_frame
+from helpers import doc_rows as _doc, one_document_axis_rows, peru_us_rows, recurrence_frame as _recurrence_frame, to_frame
 
 
 @pytest.fixture
@@ -228,19 +228,8 @@ def test_propose_accepts_store_dtypes_and_undated_documents(corpus):
 
 
 # ---------------------------------------------------------------- how sure is the ranking
-def _one_document_axis_rows() -> list[dict]:
-    """Peru and the US each raise the environment in one declaration only, security and trade in all."""
-    rows: list[dict] = []
-    for i, partner in enumerate(["BO", "EC", "CO", "CL", "AR", "BR"]):
-        rows += _doc(("PE", partner), f"{2015 + i}-06-01", {"security": 4, "trade": 4, "borders": 2})
-        rows += _doc(("US", partner), f"{2015 + i}-09-01", {"security": 4, "trade": 4, "governance": 2})
-    rows += _doc(("PE", "MX"), "2019-06-01", {"environment": 10})
-    rows += _doc(("US", "MX"), "2019-09-01", {"environment": 10})
-    return rows
-
-
 def test_an_axis_resting_on_one_document_has_a_low_top3_share():
-    result = propose(to_frame(_one_document_axis_rows()), ("PE", "US"))
+    result = propose(to_frame(one_document_axis_rows()), ("PE", "US"))
     assert result["top"] == ["security", "trade", "environment"]
     shares = {entry["axis"]: entry["top3_share"] for entry in result["axes"]}
     assert shares["security"] == shares["trade"] == 1.0
@@ -253,7 +242,7 @@ def test_an_axis_resting_on_one_document_has_a_low_top3_share():
 
 
 def test_the_bootstrap_is_deterministic_and_can_be_switched_off():
-    frame = to_frame(_one_document_axis_rows())
+    frame = to_frame(one_document_axis_rows())
     first, again = propose(frame, ("PE", "US")), propose(frame.sample(frac=1.0, random_state=3), ("PE", "US"))
     assert [e["top3_share"] for e in first["axes"]] == [e["top3_share"] for e in again["axes"]]
     off = propose(frame, ("PE", "US"), settings=ProposalSettings(resamples=0))

@@ -16,7 +16,7 @@ from declaraciones_nlp.report import render_html, render_markdown
 from declaraciones_nlp.schema import AXES, AXIS_NAMES_ES
 from declaraciones_nlp.store import Store
 
-from helpers import LAGO, doc_rows as _doc, peru_us_rows, recurrence_frame as _recurrence_frame, store_frame, to_frame
+from helpers import LAGO, doc_rows as _doc, one_document_axis_rows, peru_us_rows, recurrence_frame as _recurrence_frame, store_frame, to_frame
 
 EVIL = 'Combatir el narcotráfico <script>alert("x")</script> & <img src="http://evil.example/x.png">'
 
@@ -72,7 +72,7 @@ def test_the_report_says_when_with_which_model_and_on_what_corpus(corpus, monkey
     assert result["generated"] == "2025-12-05" and result["model_version"] == "test"
     assert result["corpus"] == {
         "documents": 21, "items": 467, "undated_documents": 0, "years": [2014, 2025],
-        "documents_by_source": {"joint": 3, "PE": 10, "US": 8},
+        "documents_by_source": {"joint": 3, "PE": 10, "US": 8}, "joint_documents_by_kind": {"items": 3},
         "newest": {"doc": "US-AR-2025-09-01", "title": "Declaración US-AR 2025-09-01", "date": "2025-09-01"}}
     header = ("*Generado el 2025-12-05 · modelo test · corpus: 21 documentos, 467 ítems (2014–2025; registro "
               "conjunto PE–US: 3, Perú con otros socios: 10, Estados Unidos con otros socios: 8); el más "
@@ -252,3 +252,35 @@ def test_stored_documents_keep_their_kind_and_citation(tmp_path):
         corpus.ingest(raw, model=None)
         documents = corpus.documents()
     assert documents[["kind", "citation"]].to_dict("records") == [{"kind": "prose", "citation": "DW, 2018"}]
+
+
+# ---------------------------------------------------------------- executive summary
+def test_the_report_opens_with_an_executive_summary_of_working_lines_and_caveats(proposal, chains):
+    md = render_markdown(proposal, chains)
+    assert md.index("Ejes sólidos") < md.index("## Resumen ejecutivo") < md.index("## Ejes ordenados")
+    summary = md[md.index("## Resumen ejecutivo"):md.index("## Ejes ordenados")]
+    assert "1. **Seguridad y Defensa** (puntuación 0.352; entre los 3 primeros en el 100 % de los remuestreos)." \
+           in summary
+    assert "    - Narcotráfico y drogas: 57 ítems, planteado por Perú, Estados Unidos y el registro conjunto." \
+           in summary
+    assert summary.count("\n    - ") == 9  # three working lines per proposed axis
+    assert "Advertencias:" in summary
+    page = render_html(proposal, chains)
+    assert page.index("Resumen ejecutivo") < page.index("Ejes ordenados")
+
+
+def test_the_summary_names_close_calls_and_recurring_commitments():
+    from declaraciones_nlp.summary import executive_summary
+
+    frame = to_frame(one_document_axis_rows())
+    result = propose(frame, ("PE", "US"))
+    chain = {"dyad": "PE-US", "editions": 2, "labels": ["security"], "similarity": 0.9,
+             "text": "Fortalecer la cooperación contra el narcotráfico.",
+             "items": [{"date": "2017-02-24"}, {"date": "2018-02-06"}]}
+    summary = executive_summary(result, [chain])
+    security = summary["axes"][0]
+    assert security["lines"][-1] == ("Retomar el compromiso recurrente «Fortalecer la cooperación contra el "
+                                     "narcotráfico.» (PE-US, 2 ediciones: 2017, 2018).")
+    assert any(c.startswith("Orden poco firme para Asuntos Ambientales y Minero-Energéticos, Gobernanza")
+               for c in summary["caveats"])
+    assert any("No hay registro conjunto PE–US" in c for c in summary["caveats"])

@@ -324,8 +324,11 @@ def _corpus_context(items: pd.DataFrame, df: pd.DataFrame, sources: dict[str, se
     if len(dated):
         row = dated.sort_values(["date", "year", "doc_id"], na_position="first", kind="stable").iloc[-1]
         newest = {"doc": row["doc_id"], "title": plain(row["title"]), "date": plain(row["date"])}
+    joint = df[df["doc_id"].isin(sources["joint"])].drop_duplicates("doc_id")
+    joint_kinds = joint["kind"].map(lambda kind: plain(kind) or "items").value_counts()
     return {"documents": int(df["doc_id"].nunique()), "items": int(len(df)),
             "documents_by_source": {src: len(ids) for src, ids in sources.items()},
+            "joint_documents_by_kind": {str(kind): int(n) for kind, n in sorted(joint_kinds.items())},
             "years": [int(dated["year"].min()), int(dated["year"].max())] if len(dated) else None,
             "undated_documents": int(df.loc[df["year"].isna(), "doc_id"].nunique()),
             "newest": newest}

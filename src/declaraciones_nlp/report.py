@@ -22,6 +22,7 @@ from .charts import profile_chart_png, score_chart_png
 from .propose import ProposalSettings, propose
 from .recurrences import chains_for_pair
 from .schema import AXIS_COLOURS, AXIS_NAMES_ES, AXIS_SHORT_ES
+from .summary import executive_summary
 from .text import country_name
 
 __all__ = ["REPORT_FORMATS", "ProposalReport", "proposal_report", "render_html", "render_markdown"]
@@ -170,6 +171,7 @@ def _context(proposal: dict, recurrences: list | None, max_chains: int) -> dict[
         "axis_short": AXIS_SHORT_ES,
         "stability": proposal.get("stability", {}).get("statement", ""),
         "header": _header(proposal, pair),
+        "summary": executive_summary(proposal, chains),
         "sensitivity": [_sensitivity_row(row, proposal) for row in proposal.get("sensitivity", [])],
     }
 
@@ -236,6 +238,12 @@ def render_markdown(proposal: dict, recurrences: list | None = None, max_chains:
            f"*{_md(ctx['header'])}*", ""]
     if ctx["stability"]:
         out += [_md(ctx["stability"]), ""]
+    out += ["## Resumen ejecutivo", ""]
+    for k, axis in enumerate(ctx["summary"]["axes"], start=1):
+        share = "" if axis["top3_share"] is None else f"; entre los 3 primeros en el {_share(axis['top3_share'])} de los remuestreos"
+        out.append(f"{k}. **{axis['name']}** (puntuación {axis['score']:.3f}{share}). Líneas de trabajo:")
+        out += [f"    - {_md(line)}" for line in axis["lines"]]
+    out += ["", "Advertencias:", ""] + [f"- {_md(c)}" for c in ctx["summary"]["caveats"]] + [""]
     out.append("Ejes propuestos: " + "; ".join(f"**{name}**" for name in ctx["top"]) + ".")
     out.append("")
     if ctx["warnings"]:
