@@ -16,7 +16,15 @@ from declaraciones_nlp.report import render_html, render_markdown
 from declaraciones_nlp.schema import AXES, AXIS_NAMES_ES
 from declaraciones_nlp.store import Store
 
-from helpers import LAGO, doc_rows as _doc, one_document_axis_rows, peru_us_rows, recurrence_frame as _recurrence_frame, store_frame, to_frame
+from helpers import (
+    LAGO,
+    doc_rows as _doc,
+    one_document_axis_rows,
+    peru_us_rows,
+    recurrence_frame as _recurrence_frame,
+    store_frame,
+    to_frame,
+)
 
 EVIL = 'Combatir el narcotráfico <script>alert("x")</script> & <img src="http://evil.example/x.png">'
 
