@@ -260,3 +260,24 @@ def test_the_sensitivity_table_says_which_orders_change(corpus):
                                {"axis": "trade", "rank": 3, "baseline_rank": 2}]
     assert not swap["top_changed"] and rows[("half_life", None)]["changes"] == []
     assert "peso del registro conjunto 1.00 (Gobernanza y Asuntos Sociales pasa al 2.º, Comercio, Desarrollo Económico y Turismo pasa al 3.º)" in result["stability"]["statement"]
+
+
+# ---------------------------------------------------------------- the recurrence threshold, from labelled pairs
+def test_the_default_recurrence_threshold_is_the_best_f1_on_the_labelled_pairs():
+    from declaraciones_nlp.recurrences import DEFAULT_MIN_SIMILARITY, best_threshold, load_pairs, threshold_table
+
+    pairs = load_pairs()
+    assert len(pairs) == 58 and sum(pair["recurring"] for pair in pairs) == 29
+    table = threshold_table(pairs)
+    assert best_threshold(table) == DEFAULT_MIN_SIMILARITY == 0.6
+    row = table[table["threshold"] == 0.6].iloc[0]
+    assert (row["precision"], row["recall"], row["f1"]) == (0.957, 0.759, 0.846)  # the README's figures
+
+
+def test_labelled_pairs_naming_a_missing_item_are_refused(tmp_path):
+    from declaraciones_nlp.recurrences import load_pairs
+
+    path = tmp_path / "pairs.jsonl"
+    path.write_text('{"a_ref": ["no-such-doc", 1], "b": "x", "recurring": true}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"pairs.jsonl:1: a_ref \['no-such-doc', 1\] is not an item"):
+        load_pairs(path)

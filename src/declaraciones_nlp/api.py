@@ -113,11 +113,13 @@ class Corpus:
         provenance = self.documents()[["id", "kind", "citation"]].rename(columns={"id": "doc_id"})
         return self.items().merge(provenance, on="doc_id", how="left")
 
-    def recurrences(self, dyad: str | None = None, min_similarity: float = 0.8) -> list[dict]:
-        """Commitments repeated across successive declarations of a pair; see `recurrences.recurrences`."""
-        from .recurrences import recurrences
+    def recurrences(self, dyad: str | None = None, min_similarity: float | None = None) -> list[dict]:
+        """Commitments repeated across successive declarations of a pair; see `recurrences.recurrences`
+        (`min_similarity` default: `recurrences.DEFAULT_MIN_SIMILARITY`, chosen on labelled pairs)."""
+        from .recurrences import DEFAULT_MIN_SIMILARITY, recurrences
 
-        return recurrences(self.items(), dyad=dyad, min_similarity=min_similarity)
+        threshold = DEFAULT_MIN_SIMILARITY if min_similarity is None else min_similarity
+        return recurrences(self.items(), dyad=dyad, min_similarity=threshold)
 
     # -- changes --------------------------------------------------------------
     def remove(self, doc_id: str) -> int:

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from ..api import Corpus
 from ..errors import InputError
+from ..recurrences import DEFAULT_MIN_SIMILARITY
 from ._util import DbOption, TableJson, app, console, err_console, handle_errors, split_codes
 
 
@@ -81,8 +82,9 @@ def propose(
 @handle_errors
 def recurrences(
     dyad: Optional[str] = typer.Option(None, "--dyad", help="Only this pair, e.g. PE-BO (default: every pair)."),
-    min_similarity: float = typer.Option(0.8, "--min-similarity", min=0.0, max=1.0,
-                                         help="Cosine similarity (character n-grams) above which two items are the same commitment."),
+    min_similarity: float = typer.Option(DEFAULT_MIN_SIMILARITY, "--min-similarity", min=0.0, max=1.0,
+                                         help="Cosine similarity (character n-grams) above which two items are the same "
+                                              "commitment (default chosen on labelled pairs: see the README)."),
     fmt: TableJson = typer.Option(TableJson.table, "--format", help="Output format."),
     db: Optional[str] = DbOption,
 ) -> None:
