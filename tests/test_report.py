@@ -221,9 +221,20 @@ def test_run_propose_and_the_web_page_write_the_same_report(tmp_path, monkeypatc
     written = runner.invoke(app, ["propose", "--between", "PE,US", "--out", str(out), "--db", db])
     assert written.exit_code == 0 and out.read_text(encoding="utf-8") == html
 
-    page = TestClient(create_app(db)).get("/propose", params={"between": "PE,US"}).text
+    client = TestClient(create_app(db))
+    page = client.get("/propose", params={"between": "PE,US"}).text
     nav = page[page.index("<body>") + len("<body>"):page.index("</nav>") + len("</nav>")]
     assert page.replace(nav, "", 1) == html
+
+    # other parameters: the command and the page's form still write the same report
+    moved = tmp_path / "movido.html"
+    written = runner.invoke(app, ["propose", "--between", "PE", "US", "--joint-weight", "0", "--half-life", "5",
+                                  "--since", "2015", "--out", str(moved), "--db", db])
+    assert written.exit_code == 0, written.output
+    page = client.get("/propose", params={"a": "PE", "b": "US", "joint_weight": "0", "half_life": "5",
+                                          "since": "2015"}).text
+    nav = page[page.index("<body>") + len("<body>"):page.index("</nav>") + len("</nav>")]
+    assert page.replace(nav, "", 1) == moved.read_text(encoding="utf-8") != html
 
 
 # ---------------------------------------------------------------- provenance of the evidence

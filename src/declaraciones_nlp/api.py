@@ -81,9 +81,12 @@ class Corpus:
         """Draw `freq(by, **filters)` as a bar chart (.png or .svg)."""
         return charts.bar_chart(self.freq(by=by, **filters), path)
 
-    def documents(self) -> pd.DataFrame:
-        """One row per stored document with its metadata and number of items."""
-        return query.documents(self.store)
+    def documents(self, filters: Filters | None = None, kind: str | None = None, title: str | None = None,
+                  **kwargs: Any) -> pd.DataFrame:
+        """One row per stored document with its metadata and number of items (filtered by country,
+        dyad, mechanism, years, `kind` and words of the `title`; see `query.documents`)."""
+        chosen = Filters.of(filters, **kwargs) if (filters is not None or kwargs) else None
+        return query.documents(self.store, chosen, kind=kind, title=title)
 
     def document(self, doc_id: str) -> dict[str, Any]:
         """A document's metadata with its items and labels."""

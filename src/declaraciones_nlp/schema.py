@@ -42,6 +42,12 @@ AXIS_COLOURS: dict[str, str] = {
 }
 
 ACTS: tuple[str, ...] = ("commitment", "reaffirmation", "acknowledgement", "concern", "other")
+ACT_NAMES_ES: dict[str, str] = {
+    "commitment": "compromiso", "reaffirmation": "reafirmación", "acknowledgement": "reconocimiento",
+    "concern": "preocupación", "other": "otro",
+}
+KIND_NAMES_ES: dict[str, str] = {"items": "declaración (ítems)", "prose": "relato de reunión (prosa)",
+                                 "articles": "tratado (artículos)"}
 LANGS: tuple[str, ...] = ("es", "en")
 # What a document's text is (front matter `kind`): the declaration's own items, a report of the
 # meeting in prose (news, a ministry's note, a thesis' account), a treaty's articles.

@@ -26,14 +26,15 @@ from ..api import Corpus, to_records
 from ..charts import svg_stacked_bars
 from ..errors import DeclaracionesError, FieldError, InputError, NotFoundError
 from ..ingest import SUPPORTED_EXTENSIONS
-from ..schema import AXES, AXIS_COLOURS, AXIS_NAMES_ES, AXIS_SHORT_ES, LABELS
-from ..text import country_codes
+from ..schema import ACT_NAMES_ES, AXES, AXIS_COLOURS, AXIS_NAMES_ES, AXIS_SHORT_ES, KIND_NAMES_ES, LABELS
+from ..text import country_codes, country_name, split_parties
 from .messages import api_error, spanish_message
 
 HERE = Path(__file__).resolve().parent
 DOC_ID = re.compile(r"^[0-9a-f]{8,64}$")
 FILTER_KEYS = ("axis", "country", "dyad", "mechanism", "since", "until", "min_score")
 GROUPS = {"dyad": "Par de países", "year": "Año"}
+DOCUMENT_FILTERS = ("country", "dyad", "mechanism", "since", "until")
 
 
 class BodyLimit:
@@ -130,7 +131,8 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(
         AXES=AXES, LABELS=LABELS, AXIS_NAMES_ES=AXIS_NAMES_ES, AXIS_SHORT_ES=AXIS_SHORT_ES,
-        AXIS_COLOURS=AXIS_COLOURS, GROUPS=GROUPS, allow_upload=allow_upload,
+        AXIS_COLOURS=AXIS_COLOURS, GROUPS=GROUPS, allow_upload=allow_upload, ACT_NAMES_ES=ACT_NAMES_ES,
+        KIND_NAMES_ES=KIND_NAMES_ES, country_name=country_name, parties_es=parties_es,
     )
     corpus = Corpus(db, create=allow_upload)  # only an app that ingests may create the store
     app.state.corpus = corpus
@@ -201,6 +203,13 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
         return page(request, "items.html", hits=to_records(hits), explanations=explanations, q=q,
                     filters=filters, options=corpus.filter_options())
 
+    @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
+    def documents_page(request: Request, kind: str = "", title: str = ""):
+        filters = {k: v for k, v in filters_from(request).items() if k in DOCUMENT_FILTERS}
+        frame = corpus.documents(kind=kind or None, title=title or None, **filters)
+        return page(request, "documents.html", documents=to_records(frame), filters=filters, kind=kind,
+                    title=title, options=corpus.filter_options())
+
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str):
         if not DOC_ID.match(doc_id):
@@ -209,10 +218,18 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
         return page(request, "document.html", document=document)
 
     @app.get("/propose", response_class=HTMLResponse, include_in_schema=False)
-    def propose_page(request: Request, between: str = "PE,US"):
-        html = corpus.proposal_report(_pair(between)).render("html")
-        nav = ('<nav style="font-family:sans-serif;padding:.5rem 1rem;background:#f3f4f6">'
-               '<a href="/">← Panel</a></nav>')
+    def propose_page(request: Request, between: str = "", a: str = "", b: str = "", top: str = "",
+                     since: str = "", joint_weight: str = "", half_life: str = ""):
+        pair = _pair(f"{a},{b}" if (a or b) and not between else (between or "PE,US"))
+        params = {"top": _number(top, "top", int, 3), "since": _number(since, "since", int, None),
+                  "joint_weight": _number(joint_weight, "joint_weight", float, 1 / 3),
+                  "half_life": _number(half_life, "half_life", float, 10.0)}
+        html = corpus.proposal_report(pair, top=params["top"], since=params["since"],
+                                      joint_weight=params["joint_weight"],
+                                      half_life=params["half_life"] or None).render("html")
+        countries = sorted(set(corpus.filter_options()["countries"]) | set(pair))
+        nav = templates.env.get_template("_propose_nav.html").render(
+            pair=pair, params=params, countries=countries, allow_upload=allow_upload)
         return HTMLResponse(html.replace("<body>", "<body>" + nav, 1))
 
     @app.get("/api/freq")
@@ -257,6 +274,24 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
     if allow_upload:
         app.add_middleware(BodyLimit, limit=config.MAX_UPLOAD_BYTES + 64 * 1024, path_prefix="/upload")
     return app
+
+
+def _number(raw: str, field: str, kind: type, default: Any) -> Any:
+    """A form value as `kind` (int or float); `default` when left empty; FieldError when not a number."""
+    raw = raw.strip()
+    if not raw:
+        return default
+    try:
+        return kind(raw)
+    except ValueError:
+        wanted = "un número entero" if kind is int else "un número"
+        raise FieldError(field, f"not a number: {raw!r}", f"«{raw}» no es {wanted}") from None
+
+
+def parties_es(parties: Any) -> str:
+    """Party codes ("PE,EC" or a list) as Spanish names: «Perú, Ecuador»."""
+    codes = split_parties(parties) if isinstance(parties, str) else list(parties or [])
+    return ", ".join(country_name(code) for code in codes) or "—"
 
 
 def _pair(between: str) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ FIELD_NAMES_ES: dict[str, str] = {
     "joint_weight": "Peso del registro conjunto", "half_life": "Vida media", "parties": "Partes",
     "date": "Fecha", "title": "Título", "by": "Agrupar por", "limit": "Límite", "query": "Búsqueda",
     "min_similarity": "Similitud mínima", "format": "Formato", "share_of": "Proporción sobre",
+    "kind": "Tipo de documento", "resamples": "Remuestreos",
 }
 
 
