@@ -144,6 +144,14 @@ def test_cli_propose_json(corpus_db, between):
     assert data["generated"] and data["model_version"] and data["corpus"]["documents_by_source"]["joint"] == 3
 
 
+def test_cli_propose_resamples_zero_skips_the_stability_check(corpus_db):
+    result = runner.invoke(app, ["propose", "--between", "PE", "US", "--resamples", "0", "--format", "json",
+                                 "--db", corpus_db])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["stability"]["resamples"] == 0 and all(axis["top3_share"] is None for axis in data["axes"])
+
+
 def test_cli_propose_writes_html_with_options(corpus_db, tmp_path):
     out = tmp_path / "pe-us.html"
     result = runner.invoke(app, ["propose", "--between", "PE", "US", "--out", str(out),

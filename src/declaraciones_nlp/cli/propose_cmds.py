@@ -56,6 +56,8 @@ def propose(
     half_life: float = typer.Option(10.0, "--half-life", min=0.0,
                                     help="Years after which a declaration counts half (0: no recency weighting)."),
     min_docs: int = typer.Option(3, "--min-docs", min=0, help="Fewer documents than this for a party triggers a warning."),
+    resamples: int = typer.Option(500, "--resamples", min=0,
+                                  help="Document resamples measuring how stable the order is (0: skip; seed 0)."),
     db: Optional[str] = DbOption,
 ) -> None:
     """Propose the thematic axes of a mechanism between two parties, from the stored declarations.
@@ -71,7 +73,7 @@ def propose(
             ReportFormat.html if suffix == "htm" else ReportFormat.md)
     with Corpus(db, create=False) as corpus:
         report = corpus.proposal_report(pair, top=top, since=since, joint_weight=joint_weight,
-                                        half_life=half_life or None, min_docs=min_docs)
+                                        half_life=half_life or None, min_docs=min_docs, resamples=resamples)
     _write(report.render(fmt.value), out)
     if out is not None or fmt is ReportFormat.json:
         for warning in report.proposal["warnings"]:
