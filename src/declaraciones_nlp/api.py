@@ -27,9 +27,17 @@ __all__ = ["Corpus", "to_records"]
 
 
 class Corpus:
-    """The stored corpus. `.store` is the underlying `Store` for anything not wrapped here."""
+    """The stored corpus. `.store` is the underlying `Store` for anything not wrapped here.
 
-    def __init__(self, db: str | None = None) -> None:
+    With `create=False` a SQLite file that does not exist is refused (StoreError naming
+    the path) instead of being created empty.
+    """
+
+    def __init__(self, db: str | None = None, create: bool = True) -> None:
+        if not create:
+            from .store.location import require_existing
+
+            require_existing(db)
         self.store = Store(db)
 
     def __repr__(self) -> str:
@@ -64,9 +72,11 @@ class Corpus:
         """The filtered items as `AgreementItem`s, with their labels and scores."""
         return query.stored_items(self.store, Filters.of(filters, **kwargs))
 
-    def freq(self, by: str | Sequence[str] = ("axis",), filters: Filters | None = None, **kwargs: Any) -> pd.DataFrame:
-        """Counts and shares grouped by `by` (axis, dyad, country, year, mechanism, act); see `query.freq`."""
-        return query.freq(self.store, by, Filters.of(filters, **kwargs))
+    def freq(self, by: str | Sequence[str] = ("axis",), filters: Filters | None = None, share_of: str = "group",
+             **kwargs: Any) -> pd.DataFrame:
+        """Counts and shares grouped by `by` (axis, dyad, country, year, mechanism, act); see `query.freq`
+        (`share_of="group"`: by axis and a field, the share within each value of the field)."""
+        return query.freq(self.store, by, Filters.of(filters, **kwargs), share_of=share_of)
 
     def search(self, q: str, limit: int | None = 50, filters: Filters | None = None, offset: int = 0,
                **kwargs: Any) -> pd.DataFrame:
@@ -82,9 +92,12 @@ class Corpus:
         """Draw `freq(by, **filters)` as a bar chart (.png or .svg)."""
         return charts.bar_chart(self.freq(by=by, **filters), path)
 
-    def documents(self) -> pd.DataFrame:
-        """One row per stored document with its metadata and number of items."""
-        return query.documents(self.store)
+    def documents(self, filters: Filters | None = None, kind: str | None = None, title: str | None = None,
+                  **kwargs: Any) -> pd.DataFrame:
+        """One row per stored document with its metadata and number of items (filtered by country,
+        dyad, mechanism, years, `kind` and words of the `title`; see `query.documents`)."""
+        chosen = Filters.of(filters, **kwargs) if (filters is not None or kwargs) else None
+        return query.documents(self.store, chosen, kind=kind, title=title)
 
     def document(self, doc_id: str) -> dict[str, Any]:
         """A document's metadata with its items and labels."""
@@ -99,7 +112,7 @@ class Corpus:
         from .propose import ProposalSettings, propose
 
         options = ProposalSettings(**settings) if settings else None
-        return propose(self.items(), between, top=top, since=since, settings=options)
+        return propose(self._proposal_items(), between, top=top, since=since, settings=options)
 
     def proposal_report(self, between: Sequence[str], top: int = 3, since: int | None = None, **settings: Any):
         """The proposal with its recurring commitments (`report.ProposalReport`): what every report shows."""
@@ -107,13 +120,20 @@ class Corpus:
         from .report import proposal_report
 
         options = ProposalSettings(**settings) if settings else None
-        return proposal_report(self.items(), between, top=top, since=since, settings=options)
+        return proposal_report(self._proposal_items(), between, top=top, since=since, settings=options)
 
-    def recurrences(self, dyad: str | None = None, min_similarity: float = 0.8) -> list[dict]:
-        """Commitments repeated across successive declarations of a pair; see `recurrences.recurrences`."""
-        from .recurrences import recurrences
+    def _proposal_items(self) -> pd.DataFrame:
+        """The item DataFrame with each document's `kind` and `citation` (the provenance of the evidence)."""
+        provenance = self.documents()[["id", "kind", "citation"]].rename(columns={"id": "doc_id"})
+        return self.items().merge(provenance, on="doc_id", how="left")
 
-        return recurrences(self.items(), dyad=dyad, min_similarity=min_similarity)
+    def recurrences(self, dyad: str | None = None, min_similarity: float | None = None) -> list[dict]:
+        """Commitments repeated across successive declarations of a pair; see `recurrences.recurrences`
+        (`min_similarity` default: `recurrences.DEFAULT_MIN_SIMILARITY`, chosen on labelled pairs)."""
+        from .recurrences import DEFAULT_MIN_SIMILARITY, recurrences
+
+        threshold = DEFAULT_MIN_SIMILARITY if min_similarity is None else min_similarity
+        return recurrences(self.items(), dyad=dyad, min_similarity=threshold)
 
     # -- changes --------------------------------------------------------------
     def remove(self, doc_id: str) -> int:
@@ -133,5 +153,16 @@ class Corpus:
 
         if isinstance(paths, (str, Path)):
             paths = [paths]
+        from .store.document_meta import apply_metadata_corrections
+
         classifier = load_model() if isinstance(model, str) and model == "current" else model
-        return ingest_paths(paths, self.store, classifier, overrides or None, silent=silent, workers=workers)
+        summary = ingest_paths(paths, self.store, classifier, overrides or None, silent=silent, workers=workers)
+        apply_metadata_corrections(self.store)  # a corrected document removed and ingested again keeps its correction
+        return summary
+
+    def correct(self, doc_id: str, note: str | None = None, **changes: Any) -> dict[str, tuple]:
+        """Correct a stored document's metadata (`parties`, `date`, `title`, `mechanism`, `edition`,
+        `place`); recorded, reflected in every count, kept when the document is ingested again."""
+        from .store.document_meta import correct_document
+
+        return correct_document(self.store, doc_id, note=note, **changes)

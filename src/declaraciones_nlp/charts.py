@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
+from .errors import FieldError
+from .files import publish
 from .schema import AXES, AXIS_COLOURS, AXIS_SHORT_ES, LABELS
 from .text import country_name
 
@@ -86,14 +87,14 @@ def _png_base64(fig) -> str:
 def _chart_fields(freq_df: pd.DataFrame, path: Path) -> list[str]:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in CHART_FORMATS:
-        raise InputError("--chart", f"a chart is written as .png or .svg, not {path.name!r}")
+        raise FieldError("chart", f"a chart is written as .png or .svg, not {path.name!r}")
     if not path.parent.is_dir():
-        raise InputError("--chart", f"folder does not exist: {path.parent}")
-    fields = [c for c in freq_df.columns if c not in ("items", "share")]
-    if "items" not in freq_df or "share" not in freq_df:
-        raise InputError("--chart", "expects a freq table (group fields, items, share)")
+        raise FieldError("chart", f"folder does not exist: {path.parent}")
+    fields = [c for c in freq_df.columns if c != "items" and not c.startswith("share")]
+    if "items" not in freq_df or not any(c.startswith("share") for c in freq_df.columns):
+        raise FieldError("chart", "expects a freq table (group fields, items, share)")
     if len([f for f in fields if f != "axis"]) > 1:
-        raise InputError("--chart", "charts take --by axis plus at most one other field")
+        raise FieldError("chart", "charts take --by axis plus at most one other field")
     return fields
 
 
@@ -116,13 +117,13 @@ def bar_chart(freq_df: pd.DataFrame, path: str | Path, title: str | None = None)
     elif other is not None:
         fig = _share_bars(freq_df, other, title)
     else:
-        raise InputError("--chart", "nothing to draw: group by axis or another field")
+        raise FieldError("chart", "nothing to draw: group by axis or another field")
     fig.tight_layout()
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
         fig.savefig(tmp_name, dpi=150, format=path.suffix.lower().lstrip("."), bbox_inches="tight")
-        os.replace(tmp_name, path)
+        publish(tmp_name, path)
     finally:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)

@@ -18,6 +18,7 @@ from .classify import AxisClassifier, classify_items, load_model
 from .errors import DeclaracionesError, NoItemsFound
 from .filters import Filters
 from .ingest import check_overrides, iter_input_files, read_document
+from .ingest.checks import parties_conflict
 from .progress import progressbar
 from .query import stored_items
 from .schema import AgreementItem, Document
@@ -41,6 +42,7 @@ class IngestSummary:
     items_stored: int = 0
     words: int = 0
     refused: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, message): stored, but check it
     seconds: float = 0.0
     ocr: list[tuple[str, float]] = field(default_factory=list)  # files read by OCR, with their mean word confidence
 
@@ -55,6 +57,7 @@ class Processed:
     document: Document | None = None
     items: tuple[AgreementItem, ...] = ()
     error: str | None = None
+    warning: str | None = None
 
 
 def process_files(paths: Sequence[Path], overrides: Mapping[str, Any] | None,
@@ -76,13 +79,14 @@ def process_files(paths: Sequence[Path], overrides: Mapping[str, Any] | None,
             results.append(Processed(str(path), error=str(exc)))
             continue
         readable.append((len(results), document, items))
-        results.append(Processed(str(path), document))
+        results.append(Processed(str(path), document, warning=parties_conflict(document, overrides)))
     flat = add_parsed_verbs([item for _, _, items in readable for item in items])
     if model is not None and flat:
         flat = classify_items(flat, model)
     offset = 0
     for index, document, items in readable:
-        results[index] = Processed(results[index].path, document, tuple(flat[offset:offset + len(items)]))
+        results[index] = Processed(results[index].path, document, tuple(flat[offset:offset + len(items)]),
+                                   warning=results[index].warning)
         offset += len(items)
     return results
 
@@ -172,6 +176,8 @@ def _store_result(result: Processed, store: Store, summary: IngestSummary) -> No
         return
     assert result.document is not None
     summary.documents_read += 1
+    if result.warning:
+        summary.warnings.append((result.path, result.warning))
     summary.words += len(result.document.text.split())
     if result.document.ocr_confidence is not None:
         summary.ocr.append((result.path, result.document.ocr_confidence))

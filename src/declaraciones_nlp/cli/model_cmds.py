@@ -253,7 +253,7 @@ def review(
     if source == "corpus":
         from ..api import Corpus
 
-        with Corpus(db) as corpus:
+        with Corpus(db, create=False) as corpus:
             candidates = candidates_from_items(corpus.stored_items())
     else:
         candidates = candidates_from_labelled()

@@ -28,6 +28,9 @@ def print_summary(summary: IngestSummary) -> None:
         f"({summary.items_stored} items), {len(summary.duplicates)} already stored, "
         f"{len(summary.refused)} refused, in {summary.seconds:.1f} s."
     )
+    for path, message in summary.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(path)}: {escape(message)}", markup=True, highlight=False,
+                          soft_wrap=True)
     for path, reason in summary.refused:
         message = reason if path in reason else f"{path}: {reason}"
         err_console.print(f"[red]refused[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
@@ -65,7 +68,7 @@ def ingest(
     from ..classify import load_model
 
     classifier = load_model(model)
-    with open_corpus(db) as corpus:
+    with open_corpus(db, create=True) as corpus:
         summary = corpus.ingest(paths, model=classifier, silent=quiet, workers=workers, **overrides)
     print_summary(summary)
     if summary.refused:

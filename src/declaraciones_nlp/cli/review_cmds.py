@@ -22,7 +22,7 @@ def list_cmd(db: Optional[str] = DbOption,
     from ..api import Corpus, to_records
     from ..review_loop import corrections
 
-    with Corpus(db) as corpus:
+    with Corpus(db, create=False) as corpus:
         frame = corrections(corpus)
     if fmt == TableJson.json:
         console.print_json(json.dumps(to_records(frame), ensure_ascii=False))
@@ -44,7 +44,7 @@ def agreement_cmd(db: Optional[str] = DbOption,
     from ..api import Corpus, to_records
     from ..review_loop import agreement
 
-    with Corpus(db) as corpus:
+    with Corpus(db, create=False) as corpus:
         table, disagreements = agreement(corpus)
     if fmt == TableJson.json:
         console.print_json(json.dumps({"agreement": to_records(table), "disagreements": disagreements},
@@ -77,7 +77,7 @@ def export_cmd(out: Path = typer.Option(..., "--out", help="Labelled JSONL to wr
     from ..api import Corpus
     from ..review_loop import export_corrections
 
-    with Corpus(db) as corpus:
+    with Corpus(db, create=False) as corpus:
         written, left_out = export_corrections(corpus, out)
     if left_out:
         err_console.print(f"note: {left_out} reviewed item(s) of external agreements left out "

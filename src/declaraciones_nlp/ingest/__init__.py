@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .. import config
-from ..errors import InputError, ScannedDocument, UnreadableDocument
+from ..errors import FieldError, InputError, ScannedDocument, UnreadableDocument
 from ..schema import Document
+from ..text import party_set
 from .clean import clean_pages, dehyphenate
 from .metadata import extract_metadata, parse_date
 
@@ -124,13 +125,15 @@ def _check_date(value: str) -> str:
     if not _ISO_DATE.match(value):
         parsed = parse_date(value)
         if not parsed:
-            raise InputError("--date", f"{value!r} is not a date (use YYYY-MM-DD)")
+            raise FieldError("date", f"{value!r} is not a date (use YYYY-MM-DD)",
+                             f"«{value}» no es una fecha (use AAAA-MM-DD)")
         value = parsed
     try:
         year, month, day = (value.split("-") + ["01", "01"])[:3]
         date(int(year), int(month), int(day))
     except ValueError:
-        raise InputError("--date", f"{value!r} is not a valid calendar date") from None
+        raise FieldError("date", f"{value!r} is not a valid calendar date",
+                         f"«{value}» no es una fecha válida del calendario") from None
     return value
 
 
@@ -143,17 +146,12 @@ def check_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
         if key not in OVERRIDE_KEYS:
             raise InputError(key, f"unknown metadata field (known: {', '.join(OVERRIDE_KEYS)})")
         if key == "parties":
-            parts = value.split(",") if isinstance(value, str) else list(value)
-            codes = tuple(sorted({str(p).strip().upper() for p in parts if str(p).strip()}))
-            bad = [c for c in codes if not re.fullmatch(r"[A-Z]{2}", c)]
-            if bad:
-                raise InputError("--parties", f"{bad[0]!r} is not a two-letter country code")
-            out[key] = codes
+            out[key] = party_set(value, "parties")
         elif key == "date":
             out[key] = _check_date(str(value).strip())
         elif key == "lang":
             if value not in ("es", "en"):
-                raise InputError("--lang", f"{value!r} is not a supported language (es, en)")
+                raise FieldError("lang", f"{value!r} is not a supported language (es, en)")
             out[key] = value
         else:
             out[key] = " ".join(str(value).split())

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import FieldError, InputError
 from ..filters import Filters
 from ..records import to_records
 from ..store import Store
@@ -43,5 +43,5 @@ def search(store: Store, q: str, filters: Filters | None = None, limit: int | No
     if not terms:
         raise InputError("query", "empty search query")
     if limit is not None and limit < 1:
-        raise InputError("--limit", f"must be at least 1, got {limit}")
+        raise FieldError("limit", f"must be at least 1, got {limit}")
     return search_terms(store, terms, filters, limit, offset)

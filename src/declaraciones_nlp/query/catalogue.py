@@ -6,29 +6,46 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from ..errors import NotFoundError
+from ..errors import FieldError, NotFoundError
 from ..filters import Filters
 from ..records import to_records
+from ..schema import DOCUMENT_KINDS
 from ..store import Store
 from ..store.tables import document_parties, documents as documents_table, items, models as models_table
-from ..text import split_parties
+from ..text import fold, split_parties
+from .conditions import doc_conditions
 from .frame import item_frame
 
 
-def documents(store: Store) -> pd.DataFrame:
-    """One row per stored document with its metadata and item count, by date."""
+def documents(store: Store, filters: Filters | None = None, kind: str | None = None,
+              title: str | None = None) -> pd.DataFrame:
+    """One row per stored document with its metadata and item count, by date.
+
+    `filters` keeps the documents passing its document-level fields (country, dyad,
+    mechanism, years); `kind` those of one kind (`items`, `prose`, `articles`);
+    `title` those whose title holds the text (accents and case ignored).
+    """
+    if kind is not None and kind not in DOCUMENT_KINDS:
+        raise FieldError("kind", f"unknown kind {kind!r} (known: {', '.join(DOCUMENT_KINDS)})",
+                         f"tipo de documento desconocido «{kind}» (válidos: {', '.join(DOCUMENT_KINDS)})")
     counts = (sa.select(items.c.doc_id, sa.func.count().label("items")).group_by(items.c.doc_id).subquery())
     d = documents_table.c
     cols = [d.id, d.title, d.date, d.year, d.place, d.parties, d.dyad, d.mechanism, d.edition,
-            d.lang, d.source_path, d.content_hash, d.ingested_at]
+            d.lang, d.kind, d.citation, d.source_path, d.content_hash, d.ingested_at]
     stmt = (sa.select(*cols, sa.func.coalesce(counts.c["items"], 0).label("items"))
             .select_from(documents_table.outerjoin(counts, counts.c.doc_id == d.id))
             .order_by(d.date.asc().nulls_last(), d.id))
     with store.read() as conn:
-        rows = conn.execute(stmt).all()
+        conds = doc_conditions(conn, filters) if filters is not None else []
+        if kind is not None:
+            conds.append(d.kind == kind)
+        rows = conn.execute(stmt.where(*conds)).all()
     frame = pd.DataFrame(rows, columns=[c.name for c in cols] + ["items"])
     frame["year"] = frame["year"].astype("Int64")
     frame["items"] = frame["items"].astype(int)
+    if title and title.strip():
+        wanted = fold(title)
+        frame = frame[frame["title"].map(lambda t: wanted in fold(t or ""))].reset_index(drop=True)
     return frame
 
 

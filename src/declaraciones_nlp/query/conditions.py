@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..errors import InputError
+from ..errors import FieldError
 from ..filters import Filters
 from ..schema import OTHER
 from ..store.tables import document_parties, documents, items, labels, models
@@ -31,7 +31,7 @@ def resolve_model(conn: Connection, requested: str | None) -> str | None:
     found = conn.execute(sa.select(models.c.version).where(models.c.version == requested)).scalar()
     if found is None:
         stored = conn.execute(sa.select(models.c.version).order_by(models.c.version)).scalars().all()
-        raise InputError("--model-version", f"unknown model version {requested!r} "
+        raise FieldError("model_version", f"unknown model version {requested!r} "
                                             f"(stored: {', '.join(stored) or 'none'})")
     return found
 

@@ -14,7 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..errors import InputError
+from ..errors import FieldError
 from ..filters import Filters
 from ..schema import LABELS, OTHER
 from ..store import Store
@@ -31,16 +31,33 @@ def check_by(by: str | Sequence[str] | None) -> list[str]:
     fields = [by] if isinstance(by, str) else list(by or [])
     for field in fields:
         if field not in GROUP_FIELDS:
-            raise InputError("--by", f"unknown field {field!r} (known: {', '.join(GROUP_FIELDS)})")
+            raise FieldError("by", f"unknown field {field!r} (known: {', '.join(GROUP_FIELDS)})",
+                             f"campo desconocido «{field}» (válidos: {', '.join(GROUP_FIELDS)})")
     if len(set(fields)) != len(fields):
-        raise InputError("--by", "a field is given twice")
+        raise FieldError("by", "a field is given twice")
     return fields
 
 
-def freq(store: Store, by: str | Sequence[str] = ("axis",), filters: Filters | None = None) -> pd.DataFrame:
+SHARE_OF: tuple[str, ...] = ("group", "all")
+
+
+def share_column(by: Sequence[str], share_of: str = "group") -> str:
+    """The name of `freq`'s share column: `share_in_dyad` for `by=[dyad, axis]`, else `share`."""
+    others = [field for field in by if field != "axis"]
+    if share_of == "group" and "axis" in by and others:
+        return "share_in_" + "_".join(others)
+    return "share"
+
+
+def freq(store: Store, by: str | Sequence[str] = ("axis",), filters: Filters | None = None,
+         share_of: str = "group") -> pd.DataFrame:
     """Item counts grouped by `by` (any of axis, dyad, country, year, mechanism, act).
 
-    Columns: the group fields, `items` and `share`.
+    Columns: the group fields, `items` and a share. Grouped by axis and other
+    fields (`by=["dyad", "axis"]`), the share is within the group by default:
+    `share_in_dyad` = the pair's items on the axis / the pair's axis labels, so
+    a pair's shares add up to 1, as its bar in the web chart. `share_of="all"`
+    gives `share` of the whole filtered set instead, as below.
 
     `share` = items in the group / number of distinct items in the filtered set
     (all items passing `filters`, labelled or not). Grouping by `axis`, an item
@@ -52,14 +69,24 @@ def freq(store: Store, by: str | Sequence[str] = ("axis",), filters: Filters | N
     until the store changes (its generation).
     """
     fields = check_by(by)
+    if share_of not in SHARE_OF:
+        raise FieldError("share_of", f"must be 'group' or 'all', got {share_of!r}",
+                         f"debe ser «group» o «all»; se recibió «{share_of}»")
     filters = filters or Filters()
-    return store.cached(("freq", tuple(fields), filters), lambda: _freq(store, fields, filters)).copy()
+    key = ("freq", tuple(fields), filters, share_of)
+    return store.cached(key, lambda: _freq(store, fields, filters, share_of)).copy()
 
 
-def _freq(store: Store, fields: list[str], filters: Filters) -> pd.DataFrame:
+def _freq(store: Store, fields: list[str], filters: Filters, share_of: str) -> pd.DataFrame:
     frame, total = count_items(store, fields, filters)
     frame["items"] = frame["items"].astype(int)
-    frame["share"] = frame["items"] / total if total else 0.0
+    column = share_column(fields, share_of)
+    if column == "share":
+        frame["share"] = frame["items"] / total if total else 0.0
+    else:
+        others = [field for field in fields if field != "axis"]
+        in_group = frame.groupby(others, dropna=False)["items"].transform("sum")
+        frame[column] = (frame["items"] / in_group.where(in_group > 0)).fillna(0.0)
     if "year" in frame:
         frame["year"] = frame["year"].astype("Int64")
     frame = _sort(frame, fields)

@@ -32,7 +32,7 @@ SCORE_COLUMNS: tuple[str, ...] = tuple(f"score_{axis}" for axis in AXES)
 FRAME_COLUMNS: tuple[str, ...] = ITEM_COLUMNS + LABELS + SCORE_COLUMNS
 # What a search hit shows (`declaraciones search --format jsonl`, `/api/items?q=`).
 SEARCH_COLUMNS: tuple[str, ...] = ("doc_id", "n", "title", "date", "parties", "dyad", "mechanism", "page",
-                                   "section", "text", "labels", "reviewed", "model_version")
+                                   "section", "text", "labels", "reviewed", "model_version", *SCORE_COLUMNS)
 _CACHED_PAGE_ROWS = 200  # pages up to this size are kept until the store changes
 _SELECTED = [items_table.c.id, *(items_table.c[name] for name in ITEM_COLUMNS[:10]),
              *(documents.c[name] for name in ITEM_COLUMNS[10:18])]

@@ -28,7 +28,17 @@ from sqlalchemy.engine import URL, Connection, make_url
 from .. import config
 from ..errors import Cancelled, DeclaracionesError, StoreError
 from ..text import split_parties
-from .tables import ADDED_IN, STORE_SCHEMA_VERSION, TABLE_NAMES, document_parties, documents, metadata, schema_info, store_state
+from .tables import (
+    ADDED_IN,
+    COLUMNS_ADDED_IN,
+    STORE_SCHEMA_VERSION,
+    TABLE_NAMES,
+    document_parties,
+    documents,
+    metadata,
+    schema_info,
+    store_state,
+)
 
 T = TypeVar("T")
 _SCHEMA_LOCK_KEY = 0x6465636C  # PostgreSQL advisory lock held while the tables are created or upgraded
@@ -323,6 +333,12 @@ class Database:
                     _fill_document_parties(conn)
                 if step == 4:
                     conn.execute(store_state.insert().values(generation=0))
+                for table, name in COLUMNS_ADDED_IN.get(step, ()):
+                    present = {column["name"] for column in sa.inspect(conn).get_columns(table.name)}
+                    if name not in present:
+                        column = table.c[name]
+                        kind = column.type.compile(dialect=conn.dialect)
+                        conn.execute(sa.text(f'ALTER TABLE {table.name} ADD COLUMN "{name}" {kind}'))
             conn.execute(schema_info.update().values(version=STORE_SCHEMA_VERSION))
 
     def _check_version(self, version: Any) -> None:

@@ -15,7 +15,8 @@ import sqlalchemy as sa
 # 1: documents, items, labels, models. 2: document_parties (added at open to a version-1 store).
 # 3: corrections and reviewed_labels (the reviewers' labels, added at open to an older store).
 # 4: store_state and the list-order indexes on documents.
-STORE_SCHEMA_VERSION = 4
+# 5: documents.kind (declaration items or a report in prose; added, empty, to an older store).
+STORE_SCHEMA_VERSION = 5
 
 # Sort keys of item lists: the date with undated documents last, oldest or newest first.
 UNDATED_LAST_ASC = "~"
@@ -41,6 +42,7 @@ documents = sa.Table(
     sa.Column("excerpt_only", sa.Boolean, nullable=False, default=False),
     sa.Column("page_starts", sa.JSON),
     sa.Column("ingested_at", sa.String(32)),
+    sa.Column("kind", sa.String(16)),
     sa.Index("ix_documents_year", "year"),
     sa.Index("ix_documents_dyad", "dyad"),
 )
@@ -148,3 +150,5 @@ ADDED_IN: dict[int, tuple[sa.Table | sa.Index, ...]] = {
     3: (corrections, reviewed_labels),
     4: (store_state, *ORDER_INDEXES),
 }
+# Columns each schema version added to an existing table: (table, column).
+COLUMNS_ADDED_IN: dict[int, tuple[tuple[sa.Table, str], ...]] = {5: ((documents, "kind"),)}

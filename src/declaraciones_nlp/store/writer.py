@@ -188,7 +188,7 @@ def _document_values(document: Document) -> dict[str, Any]:
         "dyad": document.dyad, "mechanism": document.mechanism, "edition": document.edition,
         "lang": document.lang, "citation": document.citation,
         "excerpt_only": bool(document.excerpt_only), "page_starts": list(document.page_starts),
-        "ingested_at": _now(),
+        "ingested_at": _now(), "kind": document.kind,
     }
 
 
