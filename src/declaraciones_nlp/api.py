@@ -79,6 +79,10 @@ class Corpus:
         """A document's metadata with its items and labels."""
         return query.document(self.store, doc_id)
 
+    def twins(self, keep: str | None = None) -> pd.DataFrame:
+        """The declarations stored in two languages: one row per pair, with the id counted."""
+        return query.twin_pairs(self.store, keep)
+
     def filter_options(self) -> dict[str, list[Any]]:
         """The countries, dyads and mechanisms a filter can name in this store."""
         return query.filter_options(self.store)

@@ -1,4 +1,4 @@
-"""The one place that chains the stages: read → segment → classify → store.
+"""The one place that chains the stages: read → segment → classify → store (→ link translations).
 
 Reading, segmenting and classifying run in worker processes when there are
 many files; storing stays in this process, one transaction per document, so
@@ -23,6 +23,7 @@ from .query import stored_items
 from .schema import AgreementItem, Document
 from .segment import add_parsed_verbs, segment
 from .store import Store
+from .twins import link_twin
 
 # Below this many files, worker start-up costs more than it saves.
 PARALLEL_MIN_FILES = 24
@@ -43,6 +44,8 @@ class IngestSummary:
     refused: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     ocr: list[tuple[str, float]] = field(default_factory=list)  # files read by OCR, with their mean word confidence
+    twins: list[tuple[str, str, str]] = field(default_factory=list)  # (file, id of its translation, alignment method)
+    twin_seconds: float = 0.0  # spent looking for translations of the documents stored
 
     @property
     def ok(self) -> bool:
@@ -178,6 +181,11 @@ def _store_result(result: Processed, store: Store, summary: IngestSummary) -> No
     if store.add_document(result.document, list(result.items)):
         summary.documents_stored += 1
         summary.items_stored += len(result.items)
+        started = time.perf_counter()
+        link = link_twin(store, result.document, [item.text for item in result.items])
+        summary.twin_seconds += time.perf_counter() - started
+        if link is not None:
+            summary.twins.append((result.path, link.twin_id, link.alignment.method))
     else:
         summary.duplicates.append(result.path)
 

@@ -36,6 +36,8 @@ FILTER_OPTIONS: dict[str, tuple[type, Any]] = {
                                                                 "least this (0-1) instead of the assigned labels.")),
     "model_version": (str, typer.Option(None, "--model-version",
                                         help="Labels of this model version (default: the current model).")),
+    "twins": (str, typer.Option(None, "--twins", help="A declaration stored in two languages counts once, "
+                                                      "in Spanish: `en` keeps the English text, `both` counts both.")),
 }
 
 
@@ -197,7 +199,7 @@ def documents_cmd(
 
 
 def _documents_table(frame: pd.DataFrame) -> Table:
-    columns = ("id", "date", "dyad", "mechanism", "title", "items")
+    columns = ("id", "date", "dyad", "mechanism", "title", "items", "twin")
     table = Table(title=f"{len(frame)} documents")
     for column in columns:
         table.add_column(column, justify="right" if column == "items" else "left", overflow="fold",

@@ -10,13 +10,15 @@ from ..errors import NotFoundError
 from ..filters import Filters
 from ..records import to_records
 from ..store import Store
-from ..store.tables import document_parties, documents as documents_table, items, models as models_table
+from ..store.tables import document_parties, documents as documents_table, items, models as models_table, twins
 from ..text import split_parties
 from .frame import item_frame
+from .twins import twin_of
 
 
 def documents(store: Store) -> pd.DataFrame:
-    """One row per stored document with its metadata and item count, by date."""
+    """One row per stored document with its metadata, item count and `twin`: the id of its
+    translation when it is one of a pair (`twins.py`), else None; by date."""
     counts = (sa.select(items.c.doc_id, sa.func.count().label("items")).group_by(items.c.doc_id).subquery())
     d = documents_table.c
     cols = [d.id, d.title, d.date, d.year, d.place, d.parties, d.dyad, d.mechanism, d.edition,
@@ -26,22 +28,28 @@ def documents(store: Store) -> pd.DataFrame:
             .order_by(d.date.asc().nulls_last(), d.id))
     with store.read() as conn:
         rows = conn.execute(stmt).all()
+        pairs = conn.execute(sa.select(twins.c.doc_a, twins.c.doc_b)).all()
     frame = pd.DataFrame(rows, columns=[c.name for c in cols] + ["items"])
+    partner = {a: b for a, b in pairs} | {b: a for a, b in pairs}
+    frame["twin"] = [partner.get(doc_id) for doc_id in frame["id"]]
     frame["year"] = frame["year"].astype("Int64")
     frame["items"] = frame["items"].astype(int)
     return frame
 
 
 def document(store: Store, doc_id: str, model_version: str | None = None) -> dict[str, Any]:
-    """A document's metadata (parties as a list) with `items`: its item records with their labels."""
+    """A document's metadata (parties as a list) with `items`: its item records with their labels,
+    and `twin`: its translation (`query.twins.twin_of`) or None."""
     with store.read() as conn:
         row = conn.execute(sa.select(documents_table).where(documents_table.c.id == doc_id)).mappings().first()
+        twin = twin_of(conn, doc_id) if row is not None else None
     if row is None:
         raise NotFoundError(f"document {doc_id!r} is not stored")
     data = dict(row)
     data["parties"] = list(split_parties(data["parties"]))
     data["excerpt_only"] = bool(data["excerpt_only"])
     data["items"] = to_records(item_frame(store, Filters(doc_id=doc_id, model_version=model_version)))
+    data["twin"] = twin
     return data
 
 

@@ -3,7 +3,8 @@
 SQLite by default, PostgreSQL given a URL; SQLAlchemy Core only, so every value
 reaches the database as a bound parameter. Driver errors become one-line
 `StoreError`s. Opening creates the tables of an empty database, refuses a
-foreign or newer one, and brings an older store up to `STORE_SCHEMA_VERSION`.
+foreign or newer one, and brings an older store up to `STORE_SCHEMA_VERSION`
+(tables that need no new version, `tables.ON_OPEN`, are added when missing).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from .. import config
 from ..errors import DeclaracionesError, StoreError
 from ..text import split_parties
-from .tables import ADDED_IN, STORE_SCHEMA_VERSION, TABLE_NAMES, document_parties, documents, metadata, schema_info
+from .tables import ADDED_IN, ON_OPEN, STORE_SCHEMA_VERSION, TABLE_NAMES, document_parties, documents, metadata, schema_info
 
 _SCHEMA_LOCK_KEY = 0x6465636C  # PostgreSQL advisory lock held while the tables are created or upgraded
 _SQLITE_PRAGMAS = ("busy_timeout = 30000", "foreign_keys = ON", "journal_mode = WAL", "synchronous = NORMAL",
@@ -160,6 +161,9 @@ class Database:
         if version < STORE_SCHEMA_VERSION:
             self._upgrade_schema()
             names |= TABLE_NAMES
+        if any(table.name not in names for table in ON_OPEN):
+            self._create_on_open()
+            names |= {table.name for table in ON_OPEN}
         if not TABLE_NAMES <= names:
             raise StoreError(f"database {self.url} is incomplete (missing {', '.join(sorted(TABLE_NAMES - names))})")
 
@@ -175,6 +179,13 @@ class Database:
             if conn.execute(sa.select(sa.func.count()).select_from(schema_info)).scalar_one() == 0:
                 conn.execute(schema_info.insert().values(version=STORE_SCHEMA_VERSION))
 
+    def _create_on_open(self) -> None:
+        """Add the tables that need no new schema version (`tables.ON_OPEN`); idempotent."""
+        with self.write() as conn:
+            self._locked(conn)
+            for table in ON_OPEN:
+                table.create(conn, checkfirst=True)
+
     def _upgrade_schema(self) -> None:
         """Add to an older store the tables of later versions, filled from what it holds."""
         with self.write() as conn:
@@ -185,6 +196,8 @@ class Database:
                     table.create(conn, checkfirst=True)
                 if step == 2:
                     _fill_document_parties(conn)
+            for table in ON_OPEN:
+                table.create(conn, checkfirst=True)
             conn.execute(schema_info.update().values(version=STORE_SCHEMA_VERSION))
 
     def _check_version(self, version: Any) -> None:

@@ -30,7 +30,7 @@ from ..text import country_codes
 
 HERE = Path(__file__).resolve().parent
 DOC_ID = re.compile(r"^[0-9a-f]{8,64}$")
-FILTER_KEYS = ("axis", "country", "dyad", "mechanism", "since", "until", "min_score")
+FILTER_KEYS = ("axis", "country", "dyad", "mechanism", "since", "until", "min_score", "twins")
 GROUPS = {"dyad": "Par de países", "year": "Año"}
 
 
