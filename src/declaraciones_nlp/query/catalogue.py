@@ -31,7 +31,7 @@ def documents(store: Store) -> pd.DataFrame:
         pairs = conn.execute(sa.select(twins.c.doc_a, twins.c.doc_b)).all()
     frame = pd.DataFrame(rows, columns=[c.name for c in cols] + ["items"])
     partner = {a: b for a, b in pairs} | {b: a for a, b in pairs}
-    frame["twin"] = [partner.get(doc_id) for doc_id in frame["id"]]
+    frame["twin"] = pd.Series([partner.get(doc_id) for doc_id in frame["id"]], index=frame.index, dtype=object)
     frame["year"] = frame["year"].astype("Int64")
     frame["items"] = frame["items"].astype(int)
     return frame
