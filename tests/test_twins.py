@@ -114,8 +114,8 @@ def test_either_order_links_the_pair_and_counts_it_once(tmp_path, order):
 
 
 @pytest.mark.parametrize("removed", ["es", "en"])
-def test_removing_one_of_the_pair_leaves_the_other_counted(tmp_path, removed):
-    corpus = ingest_all(f"sqlite:///{tmp_path / 'db.sqlite'}", ES, EN)
+def test_removing_one_of_the_pair_leaves_the_other_counted(db_url, removed):
+    corpus = ingest_all(db_url, ES, EN)
     ids = {"es": doc_id(corpus, ES), "en": doc_id(corpus, EN)}
     assert corpus.freq(by=["dyad"])["items"].tolist() == [6]
     assert corpus.remove(ids[removed]) == 6
@@ -123,6 +123,19 @@ def test_removing_one_of_the_pair_leaves_the_other_counted(tmp_path, removed):
     assert corpus.twins().empty and corpus.document(kept)["twin"] is None
     assert corpus.freq(by=["dyad"])["items"].tolist() == [6]
     assert set(corpus.items()["doc_id"]) == {kept}
+
+
+def test_a_new_model_labels_both_texts_of_a_pair(tmp_path):
+    from declaraciones_nlp.classify import load_model
+    from declaraciones_nlp.pipeline import relabel_stored
+
+    corpus = ingest_all(f"sqlite:///{tmp_path / 'db.sqlite'}", ES, EN)  # stored unlabelled
+    model = load_model()
+    corpus.store.register_model(model.version, model.metrics)
+    relabelled = relabel_stored(corpus.store, model)
+    assert sorted({item.doc_id for item in relabelled}) == sorted([doc_id(corpus, ES), doc_id(corpus, EN)])
+    assert len(relabelled) == 12
+    assert corpus.freq(by=["axis"], twins="en").attrs["total"] == 6
 
 
 def test_dates_too_far_apart_are_not_linked(tmp_path):

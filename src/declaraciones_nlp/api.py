@@ -110,7 +110,8 @@ class Corpus:
 
     # -- changes --------------------------------------------------------------
     def remove(self, doc_id: str) -> int:
-        """Remove a document and its items; returns the number of items removed."""
+        """Remove a document and its items (its translation, if linked, is counted again);
+        returns the number of items removed."""
         return self.store.remove(doc_id)
 
     def ingest(self, paths: Sequence[str | Path] | str | Path, model: Any = "current", silent: bool = True,

@@ -198,7 +198,8 @@ def relabel_stored(store: Store, model: AxisClassifier) -> list[AgreementItem]:
     a retraining would drop out of every count. Returns the items relabelled,
     each with every stored field (page, span, verb, act) and its new labels.
     """
-    missing = [item for item in stored_items(store, Filters(model_version=model.version)) if not item.labels]
+    stored = stored_items(store, Filters(model_version=model.version, twins="both"))  # both texts of a pair
+    missing = [item for item in stored if not item.labels]
     labelled = classify_items(missing, model) if missing else []
     for doc_id in dict.fromkeys(item.doc_id for item in labelled):
         store.set_labels([item for item in labelled if item.doc_id == doc_id], model.version)

@@ -177,8 +177,13 @@ class Store(Database):
                 sa.or_(twins.c.doc_a.in_([first, second]), twins.c.doc_b.in_([first, second])))).first()
             if stored != 2 or taken is not None:
                 return False
-            conn.execute(twins.insert().values(doc_a=first, doc_b=second, method=method,
-                                               score=float(score), aligned=sorted(pairs), linked_at=_now()))
+            try:
+                with conn.begin_nested():  # a savepoint: the transaction survives a lost race
+                    conn.execute(twins.insert().values(doc_a=first, doc_b=second, method=method,
+                                                       score=float(score), aligned=sorted(pairs),
+                                                       linked_at=_now()))
+            except sa.exc.IntegrityError:  # another writer linked one of them first
+                return False
         return True
 
     def unlink_twins(self, doc_id: str) -> bool:
