@@ -246,3 +246,12 @@ def test_cli_says_which_files_are_translations(tmp_path):
     counted = runner.invoke(cli_app, ["freq", "--by", "dyad", "--format", "csv", "--db", url])
     both = runner.invoke(cli_app, ["freq", "--by", "dyad", "--twins", "both", "--format", "csv", "--db", url])
     assert counted.stdout.splitlines()[1] == "PE-US,6,1.0" and both.stdout.splitlines()[1] == "PE-US,12,1.0"
+
+
+def test_an_upload_that_translates_a_stored_document_says_so(tmp_path):
+    client = TestClient(create_app(f"sqlite:///{tmp_path / 'up.db'}", allow_upload=True))
+    first = client.post("/upload", files={"file": (ES.name, ES.read_bytes())})
+    assert first.status_code == 200 and 'id="upload-twin"' not in first.text
+    second = client.post("/upload", files={"file": (EN.name, EN.read_bytes())})
+    assert second.status_code == 200 and "Es una traducción de" in second.text
+    assert client.get("/api/freq", params={"by": "dyad"}).json()[0]["items"] == 6
