@@ -178,6 +178,17 @@ def test_the_store_links_each_document_once(tmp_path):
     assert corpus.freq(by=["dyad"])["items"].tolist() == [12]
 
 
+def test_a_better_translation_replaces_a_weaker_link(tmp_path):
+    corpus = ingest_all(f"sqlite:///{tmp_path / 'db.sqlite'}", ES, OTHER_EN)
+    es, other = doc_id(corpus, ES), doc_id(corpus, OTHER_EN)
+    assert corpus.store.link_twins(es, other, "ngrams", 0.6)  # a weak link, made by hand
+    corpus.ingest([EN], model=None)
+    en = doc_id(corpus, EN)
+    assert corpus.twins()[["doc_a", "doc_b", "counted"]].values.tolist() == [[*sorted((es, en)), es]]
+    assert corpus.document(other)["twin"] is None
+    assert corpus.freq(by=["dyad"])["items"].tolist() == [12]
+
+
 def test_a_store_without_the_twins_table_gains_it_and_keeps_its_version(tmp_path):
     path = tmp_path / "db.sqlite"
     Store(f"sqlite:///{path}").close()

@@ -2,9 +2,10 @@
 
 Peru and its partners often publish one statement in Spanish and in English.
 When a document is stored, the stored documents that could be its translation
-— the same parties, another language, dates at most `MAX_DAYS` apart, not
-linked yet — are its candidates; for each, the items of both are aligned and
-the best candidate whose items align is linked to it (`twins` table). Queries
+— the same parties, another language, dates at most `MAX_DAYS` apart — are its
+candidates; for each, the items of both are aligned and the best candidate whose
+items align is linked to it (`twins` table; a candidate already in a pair only if
+it aligns better than that pair did, and its former partner looks again). Queries
 then count the pair once (`Filters.twins`, Spanish kept by default).
 
 Alignment compares every item of one document with every item of the other:
@@ -186,28 +187,56 @@ class TwinLink:
 def find_twin(store: "Store", document: "Document", texts: Sequence[str],
               method: str | None = None) -> TwinLink | None:
     """The stored document `document` translates (or is translated by), if any: among the
-    candidates (`could_be_twins`, not in a pair yet), the one whose items align best."""
+    candidates (`could_be_twins`), the one whose items align best; a candidate already in a
+    pair only when they align better than that pair did."""
+    return _best_twin(store, {"id": document.id, "dyad": document.dyad, "parties": document.parties,
+                              "lang": document.lang, "date": document.date}, texts, method)
+
+
+def _best_twin(store: "Store", mine: dict, texts: Sequence[str], method: str | None) -> TwinLink | None:
     from .query.twins import twin_candidates
     from .text import split_parties
 
-    mine = {"parties": document.parties, "lang": document.lang, "date": document.date}
+    mine = {**mine, "parties": split_parties(mine["parties"])}
     best: TwinLink | None = None
-    for candidate in twin_candidates(store, document):
+    for candidate in twin_candidates(store, mine["id"], mine["dyad"], mine["lang"], mine["date"]):
         if not could_be_twins(mine, {**candidate, "parties": split_parties(candidate["parties"])}):
             continue
         found = align(texts, candidate["texts"], method)
-        if found.twins and (best is None or found.score > best.alignment.score):
-            best = TwinLink(document.id, candidate["id"], found)
+        if not found.twins or (candidate["linked_score"] is not None and found.score <= candidate["linked_score"]):
+            continue
+        if best is None or found.score > best.alignment.score:
+            best = TwinLink(mine["id"], candidate["id"], found)
     return best
 
 
 def link_twin(store: "Store", document: "Document", texts: Sequence[str],
               method: str | None = None) -> TwinLink | None:
-    """Find the translation of a document just stored and record the link; None when there is none."""
+    """Find the translation of a document just stored and record the link; None when there is none.
+
+    When its translation was paired with a document that aligned worse, that pair is undone
+    and the document left alone looks again for its own translation, so the links do not
+    depend on the order the documents came in.
+    """
+    from .query.twins import stored_document, twin_of
+
     link = find_twin(store, document, texts, method)
     if link is None:
         return None
-    pairs = [(i + 1, j + 1) for i, j in link.alignment.pairs]  # item numbers start at 1
-    if not store.link_twins(link.doc_id, link.twin_id, link.alignment.method, link.alignment.score, pairs):
+    with store.read() as conn:
+        previous = twin_of(conn, link.twin_id)
+    if previous is not None:
+        store.unlink_twins(link.twin_id)
+    if not _record(store, link):
         return None
+    freed = stored_document(store, previous["id"]) if previous is not None else None
+    if freed is not None:
+        relinked = _best_twin(store, freed, freed["texts"], method)
+        if relinked is not None:
+            _record(store, relinked)
     return link
+
+
+def _record(store: "Store", link: TwinLink) -> bool:
+    pairs = [(i + 1, j + 1) for i, j in link.alignment.pairs]  # item numbers start at 1
+    return store.link_twins(link.doc_id, link.twin_id, link.alignment.method, link.alignment.score, pairs)

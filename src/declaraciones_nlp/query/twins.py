@@ -8,7 +8,6 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..schema import Document
 from ..store import Store
 from ..store.tables import documents, items, twins
 
@@ -74,21 +73,33 @@ def twin_pairs(store: Store, keep: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def twin_candidates(store: Store, document: Document) -> list[dict[str, Any]]:
-    """Stored documents that could be `document` in another language and are in no pair yet:
-    same parties (same dyad code), another language, a date (days compared by the caller);
-    each with its item texts in order."""
-    if not document.parties or not document.date:
+def twin_candidates(store: Store, doc_id: str, dyad: str, lang: str | None, day: str | None) -> list[dict[str, Any]]:
+    """Stored documents that could be document `doc_id` in another language: same parties (same
+    dyad code), another language, a date (days compared by the caller); each with its item
+    texts in order and `linked_score`, the score of the pair it is already in (None if none)."""
+    if not dyad or not day:
         return []
-    linked = sa.union(sa.select(twins.c.doc_a), sa.select(twins.c.doc_b))
     d = documents.c
     stmt = (sa.select(d.id, d.lang, d.date, d.parties, d.title)
-            .where(d.dyad == document.dyad, d.id != document.id, d.date.is_not(None),
-                   sa.or_(d.lang != document.lang, d.lang.is_(None)), d.id.not_in(linked))
+            .where(d.dyad == dyad, d.id != doc_id, d.date.is_not(None),
+                   sa.or_(d.lang != lang, d.lang.is_(None)))
             .order_by(d.date, d.id))
     with store.read() as conn:
         found = [dict(row) for row in conn.execute(stmt).mappings()]
         for doc in found:
             doc["texts"] = conn.execute(sa.select(items.c.text).where(items.c.doc_id == doc["id"])
                                         .order_by(items.c.n)).scalars().all()
+            doc["linked_score"] = conn.execute(sa.select(twins.c.score).where(
+                sa.or_(twins.c.doc_a == doc["id"], twins.c.doc_b == doc["id"]))).scalar()
     return found
+
+
+def stored_document(store: Store, doc_id: str) -> dict[str, Any] | None:
+    """What twin detection needs of a stored document: id, dyad, parties, lang, date, item texts."""
+    d = documents.c
+    with store.read() as conn:
+        row = conn.execute(sa.select(d.id, d.dyad, d.parties, d.lang, d.date).where(d.id == doc_id)).mappings().first()
+        if row is None:
+            return None
+        texts = conn.execute(sa.select(items.c.text).where(items.c.doc_id == doc_id).order_by(items.c.n)).scalars()
+        return {**row, "texts": list(texts)}
