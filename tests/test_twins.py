@@ -236,6 +236,8 @@ def test_charts_and_api_count_the_pair_once(labelled_url):
     assert client.get("/api/freq", params={"by": "dyad"}).json() == [{"dyad": "PE-US", "items": 12, "share": 1.0}]
     both = client.get("/api/freq", params={"by": "dyad", "twins": "both"}).json()
     assert both[0]["items"] == 18
+    page = client.get("/", params={"twins": "both"}).text
+    assert '<option value="both" selected>' in page
     csv = client.get("/download.csv", params={"group": "dyad"}).text.splitlines()
     assert csv[1].startswith("PE-US,") and csv[1].endswith(",12")
     with Corpus(labelled_url) as corpus:
