@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-ORDER = ["bench_segment", "bench_ingest", "bench_ocr", "bench_classify", "bench_store", "bench_web"]
+ORDER = ["bench_segment", "bench_ingest", "bench_ocr", "bench_twins", "bench_classify", "bench_store", "bench_web"]
 
 
 def main() -> int:

@@ -103,6 +103,10 @@ class Corpus:
         """A document's metadata with its items and labels."""
         return query.document(self.store, doc_id)
 
+    def twins(self, keep: str | None = None) -> pd.DataFrame:
+        """The declarations stored in two languages: one row per pair, with the id counted."""
+        return query.twin_pairs(self.store, keep)
+
     def filter_options(self) -> dict[str, list[Any]]:
         """The countries, dyads and mechanisms a filter can name in this store."""
         return query.filter_options(self.store)
@@ -137,7 +141,8 @@ class Corpus:
 
     # -- changes --------------------------------------------------------------
     def remove(self, doc_id: str) -> int:
-        """Remove a document and its items; returns the number of items removed."""
+        """Remove a document and its items (its translation, if linked, is counted again);
+        returns the number of items removed."""
         return self.store.remove(doc_id)
 
     def ingest(self, paths: Sequence[str | Path] | str | Path, model: Any = "current", silent: bool = True,

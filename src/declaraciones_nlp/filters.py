@@ -50,6 +50,8 @@ class Filters:
       (instead of the labels the classifier assigned)
     - `model_version`: labels of this model version (default: the current model)
     - `doc_id`: one document
+    - `twins`: of a declaration stored in two languages (`twins.py`), count the text in this
+      language (`es`, `en`); `both` counts both. None: Spanish. Ignored with `doc_id`.
     """
 
     axis: str | None = None
@@ -63,6 +65,7 @@ class Filters:
     model_version: str | None = None
     lang: str | None = None
     doc_id: str | None = None
+    twins: str | None = None
 
     def __post_init__(self) -> None:
         set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
@@ -100,6 +103,12 @@ class Filters:
                 raise FieldError("min_score", f"must be between 0 and 1, got {self.min_score!r}",
                                  f"debe estar entre 0 y 1; se recibió {self.min_score}")
             set_("min_score", score)
+        if self.twins is not None:
+            twins = str(self.twins).strip().lower()
+            if twins not in (*LANGS, "both"):
+                raise FieldError("twins", f"unknown choice {self.twins!r} (known: {', '.join(LANGS)}, both)",
+                                 f"opción desconocida «{self.twins}» (válidas: {', '.join(LANGS)}, both)")
+            set_("twins", twins)
         for name in ("mechanism", "model_version", "doc_id"):
             value = getattr(self, name)
             if value is not None:

@@ -36,7 +36,7 @@ def documents_cmd(
 
 
 def _documents_table(frame: pd.DataFrame) -> Table:
-    columns = ("id", "date", "dyad", "mechanism", "title", "items")
+    columns = ("id", "date", "dyad", "mechanism", "title", "items", "twin")
     table = Table(title=f"{len(frame)} documents")
     for column in columns:
         table.add_column(column, justify="right" if column == "items" else "left", overflow="fold",

@@ -36,6 +36,9 @@ def print_summary(summary: IngestSummary) -> None:
         err_console.print(f"[red]refused[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
     for path, confidence in summary.ocr:
         console.print(ocr_note(path, confidence), highlight=False, soft_wrap=True)
+    for path, twin_id, method in summary.twins:
+        console.print(f"{path}: translation of document {twin_id} (items aligned by {method}); "
+                      "the pair counts once", highlight=False, soft_wrap=True)
 
 
 def ocr_note(path: str, confidence: float) -> str:

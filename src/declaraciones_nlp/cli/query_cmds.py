@@ -35,6 +35,8 @@ FILTER_OPTIONS: dict[str, tuple[type, Any]] = {
                                                                 "least this (0-1) instead of the assigned labels.")),
     "model_version": (str, typer.Option(None, "--model-version",
                                         help="Labels of this model version (default: the current model).")),
+    "twins": (str, typer.Option(None, "--twins", help="A declaration stored in two languages counts once, "
+                                                      "in Spanish: `en` keeps the English text, `both` counts both.")),
 }
 
 

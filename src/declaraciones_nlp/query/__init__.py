@@ -9,6 +9,7 @@
     catalogue.py    what is stored: documents, one document, models, filter values
     counts.py       freq: grouped counts in SQL
     export.py       the item × axis table as csv, xlsx or parquet
+    twins.py        translation pairs: which member is counted, a document's twin, candidates
 
 Answers are pandas DataFrames (or `AgreementItem`s); `to_records` makes them JSON-ready.
 """
@@ -25,10 +26,11 @@ from .catalogue import document, documents, filter_options, models
 from .counts import GROUP_FIELDS, check_by, freq
 from .export import EXPORT_FORMATS, export
 from .frame import FRAME_COLUMNS, count_matching, items, search_terms, stored_items
+from .twins import twin_pairs
 
 __all__ = [
     "EXPORT_FORMATS", "FRAME_COLUMNS", "Filters", "GROUP_FIELDS", "check_by", "count_matching", "document", "documents",
-    "export", "filter_options", "freq", "items", "models", "search", "stored_items", "to_records",
+    "export", "filter_options", "freq", "items", "models", "search", "stored_items", "to_records", "twin_pairs",
 ]
 
 

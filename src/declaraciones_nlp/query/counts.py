@@ -114,7 +114,7 @@ def count_items(store: Store, by: list[str], filters: Filters) -> tuple[pd.DataF
             return pd.DataFrame({"items": [total]}), total
         if "axis" in by and version is None:
             rows: list[Any] = []
-        elif _label_index_suffices(by, filters, item_conds):
+        elif not doc_conds and _label_index_suffices(by, filters, item_conds):
             group_cols = [labels.c[f] for f in by]
             stmt = (sa.select(*group_cols, sa.func.count().label("items"))
                     .where(labels.c.model_version == version, labels.c.assigned == sa.true(),

@@ -3,7 +3,8 @@
 SQLite by default, PostgreSQL given a URL; SQLAlchemy Core only, so every value
 reaches the database as a bound parameter. Driver errors become one-line
 `StoreError`s. Opening creates the tables of an empty database, refuses a
-foreign or newer one, and brings an older store up to `STORE_SCHEMA_VERSION`.
+foreign or newer one, and brings an older store up to `STORE_SCHEMA_VERSION`
+(tables that need no new version, `tables.ON_OPEN`, are added when missing).
 
 Connections come from a bounded pool (`config.db_pool_size()`, no overflow), so
 the memory of a server is set by configuration, not by its number of threads.
@@ -31,6 +32,7 @@ from ..text import split_parties
 from .tables import (
     ADDED_IN,
     COLUMNS_ADDED_IN,
+    ON_OPEN,
     STORE_SCHEMA_VERSION,
     TABLE_NAMES,
     document_parties,
@@ -302,6 +304,9 @@ class Database:
         if version < STORE_SCHEMA_VERSION:
             self._upgrade_schema()
             names |= TABLE_NAMES
+        if any(table.name not in names for table in ON_OPEN):
+            self._create_on_open()
+            names |= {table.name for table in ON_OPEN}
         if not TABLE_NAMES <= names:
             raise StoreError(f"database {self.url} is incomplete (missing {', '.join(sorted(TABLE_NAMES - names))})")
 
@@ -317,6 +322,13 @@ class Database:
             if conn.execute(sa.select(sa.func.count()).select_from(schema_info)).scalar_one() == 0:
                 conn.execute(schema_info.insert().values(version=STORE_SCHEMA_VERSION))
                 conn.execute(store_state.insert().values(generation=0))
+
+    def _create_on_open(self) -> None:
+        """Add the tables that need no new schema version (`tables.ON_OPEN`); idempotent."""
+        with self.write() as conn:
+            self._locked(conn)
+            for table in ON_OPEN:
+                table.create(conn, checkfirst=True)
 
     def _upgrade_schema(self) -> None:
         """Add to an older store the tables of later versions, filled from what it holds."""
@@ -339,6 +351,8 @@ class Database:
                         column = table.c[name]
                         kind = column.type.compile(dialect=conn.dialect)
                         conn.execute(sa.text(f'ALTER TABLE {table.name} ADD COLUMN "{name}" {kind}'))
+            for table in ON_OPEN:
+                table.create(conn, checkfirst=True)
             conn.execute(schema_info.update().values(version=STORE_SCHEMA_VERSION))
 
     def _check_version(self, version: Any) -> None:

@@ -138,6 +138,22 @@ reviewed_labels = sa.Table(
     sa.PrimaryKeyConstraint("item_id", "model_version", "axis", name="pk_reviewed_labels"),
 )
 
+# Translation twins (`twins.py`): one row per pair, `doc_a` < `doc_b`; a document is in one pair at
+# most. Created when a store is opened if missing, without a new schema version (an older program
+# reading the store ignores it and counts both documents).
+twins = sa.Table(
+    "twins", metadata,
+    sa.Column("doc_a", sa.String(64), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("doc_b", sa.String(64), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("method", sa.String(16), nullable=False),  # encoder or ngrams
+    sa.Column("score", sa.Float, nullable=False),  # share of the shorter document's items aligned
+    sa.Column("aligned", sa.JSON),  # [[n in doc_a, n in doc_b], ...]
+    sa.Column("linked_at", sa.String(32)),
+    sa.PrimaryKeyConstraint("doc_a", "doc_b", name="pk_twins"),
+    sa.UniqueConstraint("doc_a", name="uq_twins_a"),
+    sa.UniqueConstraint("doc_b", name="uq_twins_b"),
+)
+
 schema_info = sa.Table("schema_info", metadata, sa.Column("version", sa.Integer, nullable=False))
 
 # One row: bumped by every write that changes an answer (ingestion, relabelling, removal, models).
@@ -152,3 +168,5 @@ ADDED_IN: dict[int, tuple[sa.Table | sa.Index, ...]] = {
 }
 # Columns each schema version added to an existing table: (table, column).
 COLUMNS_ADDED_IN: dict[int, tuple[tuple[sa.Table, str], ...]] = {5: ((documents, "kind"),)}
+# Tables created on open when missing, whatever the version (no data to fill them from).
+ON_OPEN: tuple[sa.Table, ...] = (twins,)

@@ -18,7 +18,7 @@ from ..schema import AXES, OTHER, AgreementItem, Document, validate_labels
 from ..text import fold, join_parties
 from .corrections import apply_corrections
 from .engine import Database
-from .tables import document_parties, documents, items, labels, models, reviewed_labels
+from .tables import document_parties, documents, items, labels, models, reviewed_labels, twins
 
 
 def _now() -> str:
@@ -165,13 +165,49 @@ class Store(Database):
             self.bump_generation(conn)
         return len(prepared)
 
+    # -- translation twins ------------------------------------------------
+    def link_twins(self, doc_id: str, twin_id: str, method: str, score: float,
+                   aligned: Sequence[tuple[int, int]] = ()) -> bool:
+        """Record that two stored documents are one declaration in two languages (`twins.py`).
+
+        `aligned` holds pairs of item numbers (n in `doc_id`, n in `twin_id`). Returns False,
+        linking nothing, when either document is missing or already in a pair.
+        """
+        if doc_id == twin_id:
+            raise InputError(doc_id, "a document cannot be its own translation")
+        first, second = sorted((doc_id, twin_id))
+        pairs = [[int(a), int(b)] if first == doc_id else [int(b), int(a)] for a, b in aligned]
+        with self.write() as conn:
+            stored = conn.execute(sa.select(sa.func.count()).select_from(documents)
+                                  .where(documents.c.id.in_([first, second]))).scalar_one()
+            taken = conn.execute(sa.select(twins.c.doc_a).where(
+                sa.or_(twins.c.doc_a.in_([first, second]), twins.c.doc_b.in_([first, second])))).first()
+            if stored != 2 or taken is not None:
+                return False
+            try:
+                with conn.begin_nested():  # a savepoint: the transaction survives a lost race
+                    conn.execute(twins.insert().values(doc_a=first, doc_b=second, method=method,
+                                                       score=float(score), aligned=sorted(pairs),
+                                                       linked_at=_now()))
+            except sa.exc.IntegrityError:  # another writer linked one of them first
+                return False
+        return True
+
+    def unlink_twins(self, doc_id: str) -> bool:
+        """Forget the translation link of a document (both are counted again); False if it had none."""
+        with self.write() as conn:
+            done = conn.execute(twins.delete().where(sa.or_(twins.c.doc_a == doc_id, twins.c.doc_b == doc_id)))
+        return bool(done.rowcount)
+
     def remove(self, doc_id: str) -> int:
-        """Remove a document with its items and labels; returns the number of items removed."""
+        """Remove a document with its items, labels and translation link (its twin is counted
+        again); returns the number of items removed."""
         with self.write() as conn:
             if conn.execute(sa.select(documents.c.id).where(documents.c.id == doc_id)).first() is None:
                 raise NotFoundError(f"document {doc_id!r} is not stored")
             count = conn.execute(sa.select(sa.func.count()).select_from(items)
                                  .where(items.c.doc_id == doc_id)).scalar_one()
+            conn.execute(twins.delete().where(sa.or_(twins.c.doc_a == doc_id, twins.c.doc_b == doc_id)))
             conn.execute(labels.delete().where(labels.c.doc_id == doc_id))
             conn.execute(items.delete().where(items.c.doc_id == doc_id))
             conn.execute(document_parties.delete().where(document_parties.c.doc_id == doc_id))

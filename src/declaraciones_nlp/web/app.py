@@ -37,7 +37,7 @@ from .messages import api_error, spanish_message
 
 HERE = Path(__file__).resolve().parent
 DOC_ID = re.compile(r"^[0-9a-f]{8,64}$")
-FILTER_KEYS = ("axis", "country", "dyad", "mechanism", "since", "until", "min_score")
+FILTER_KEYS = ("axis", "country", "dyad", "mechanism", "since", "until", "min_score", "twins")
 GROUPS = {"dyad": "Par de países", "year": "Año"}
 DOCUMENT_FILTERS = ("country", "dyad", "mechanism", "since", "until")
 PAGE_SIZE = 50  # items per page of /items
