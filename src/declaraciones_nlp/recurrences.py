@@ -6,7 +6,7 @@ for a pair shows, so that every report of the same store says the same.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import pandas as pd
 
@@ -15,6 +15,15 @@ from .propose import prepare_items
 from .records import plain
 from .schema import AXES
 from .text import dyad_code, fold, split_parties
+
+
+def item_vectorizer(preprocessor: Callable[[str], str] = fold):
+    """The representation items are compared in: TF-IDF on character 3–5-grams of the
+    accent-folded text (robust to small rewordings, inflection and numbering). Shared by
+    `recurrences` and the follow-up register (`followup.match`)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), preprocessor=preprocessor, sublinear_tf=True)
 
 
 def recurrences(items: pd.DataFrame, dyad: str | None = None, min_similarity: float = 0.8,
@@ -35,8 +44,6 @@ def recurrences(items: pd.DataFrame, dyad: str | None = None, min_similarity: fl
     link), "labels", "text" (the first wording), "items": [{"doc", "title",
     "date", "edition", "n", "page", "text", "similarity"}...]}`.
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     if not 0.0 < float(min_similarity) <= 1.0:
         raise InputError("--min-similarity", f"must be in (0, 1], got {min_similarity}")
     df = prepare_items(items)
@@ -53,8 +60,7 @@ def recurrences(items: pd.DataFrame, dyad: str | None = None, min_similarity: fl
             continue
         group = group.assign(_date=group["date"].fillna("9999"), _n=pd.to_numeric(group["n"], errors="coerce"))
         group = group.sort_values(["_date", "doc_id", "_n"], kind="stable").reset_index(drop=True)
-        vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), preprocessor=fold, sublinear_tf=True)
-        matrix = vec.fit_transform(group["text"])
+        matrix = item_vectorizer().fit_transform(group["text"])
         sim = (matrix @ matrix.T).toarray()
         chains: list[dict] = []  # {"rows": [...], "docs": set, "links": [...]}
         for doc_id in list(dict.fromkeys(group["doc_id"])):

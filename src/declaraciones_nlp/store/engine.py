@@ -19,7 +19,16 @@ from sqlalchemy.engine import URL, Connection, make_url
 from .. import config
 from ..errors import DeclaracionesError, StoreError
 from ..text import split_parties
-from .tables import ADDED_IN, STORE_SCHEMA_VERSION, TABLE_NAMES, document_parties, documents, metadata, schema_info
+from .tables import (
+    ADDED_IN,
+    CREATED_IF_MISSING,
+    STORE_SCHEMA_VERSION,
+    TABLE_NAMES,
+    document_parties,
+    documents,
+    metadata,
+    schema_info,
+)
 
 _SCHEMA_LOCK_KEY = 0x6465636C  # PostgreSQL advisory lock held while the tables are created or upgraded
 _SQLITE_PRAGMAS = ("busy_timeout = 30000", "foreign_keys = ON", "journal_mode = WAL", "synchronous = NORMAL",
@@ -162,6 +171,15 @@ class Database:
             names |= TABLE_NAMES
         if not TABLE_NAMES <= names:
             raise StoreError(f"database {self.url} is incomplete (missing {', '.join(sorted(TABLE_NAMES - names))})")
+        if any(table.name not in names for table in CREATED_IF_MISSING):
+            self._create_missing()
+
+    def _create_missing(self) -> None:
+        """Add the tables later features keep (the follow-up statuses) to a store made without them."""
+        with self.write() as conn:
+            self._locked(conn)
+            for table in CREATED_IF_MISSING:
+                table.create(conn, checkfirst=True)
 
     def _locked(self, conn: Connection) -> None:
         if conn.dialect.name == "postgresql":

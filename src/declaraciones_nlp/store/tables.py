@@ -91,6 +91,26 @@ labels = sa.Table(
 
 schema_info = sa.Table("schema_info", metadata, sa.Column("version", sa.Integer, nullable=False))
 
-TABLE_NAMES: frozenset[str] = frozenset(table.name for table in metadata.sorted_tables)
+# The follow-up register's statuses set by people (docs/followup.md). Keyed by the commitment's
+# document id (the SHA-256 prefix of its text) and the SHA-1 of the item's folded text, not by
+# item rows, so that a status survives removal, re-ingestion and relabelling of its document.
+followup_status = sa.Table(
+    "followup_status", metadata,
+    sa.Column("doc_id", sa.String(64), nullable=False),
+    sa.Column("item_sha1", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("set_by", sa.Text, nullable=False),
+    sa.Column("set_on", sa.String(10), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("source", sa.String(16), nullable=False, default="web"),  # web, cli, csv
+    sa.PrimaryKeyConstraint("doc_id", "item_sha1", name="pk_followup_status"),
+)
+
+# Tables created, when missing, on opening a store of any version (no version bump: the schema
+# only gains them; nothing of older stores is read differently).
+CREATED_IF_MISSING: tuple[sa.Table, ...] = (followup_status,)
+
+TABLE_NAMES: frozenset[str] = frozenset(table.name for table in metadata.sorted_tables
+                                        if table not in CREATED_IF_MISSING)
 # What each schema version added, to bring an older store up to date when it is opened.
 ADDED_IN: dict[int, tuple[sa.Table, ...]] = {2: (document_parties,)}

@@ -17,7 +17,7 @@ from ..errors import InputError, NotFoundError, StoreError
 from ..schema import AXES, OTHER, AgreementItem, Document, validate_labels
 from ..text import fold, join_parties
 from .engine import Database
-from .tables import document_parties, documents, items, labels, models
+from .tables import document_parties, documents, followup_status, items, labels, models
 
 
 def _now() -> str:
@@ -170,6 +170,28 @@ class Store(Database):
             conn.execute(document_parties.delete().where(document_parties.c.doc_id == doc_id))
             conn.execute(documents.delete().where(documents.c.id == doc_id))
         return int(count)
+
+
+    def set_followup_statuses(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Record people's follow-up statuses, all in one transaction (each replaces the key's last one).
+
+        Each row: `doc_id, item_sha1, status, set_by, set_on` (YYYY-MM-DD), `note`, `source`;
+        validated by `followup.human` before it gets here. Returns the number of rows written.
+        """
+        with self.write() as conn:
+            for row in rows:
+                conn.execute(followup_status.delete().where(followup_status.c.doc_id == row["doc_id"],
+                                                            followup_status.c.item_sha1 == row["item_sha1"]))
+            if rows:
+                conn.execute(followup_status.insert(), [dict(row) for row in rows])
+        return len(rows)
+
+    def clear_followup_status(self, doc_id: str, item_sha1: str) -> bool:
+        """Remove a person's status (the automatic one shows again); False when there was none."""
+        with self.write() as conn:
+            result = conn.execute(followup_status.delete().where(followup_status.c.doc_id == doc_id,
+                                                                 followup_status.c.item_sha1 == item_sha1))
+        return bool(result.rowcount)
 
 
 def _document_values(document: Document) -> dict[str, Any]:
