@@ -5,7 +5,7 @@ parse options, call the library and print.
 """
 from __future__ import annotations
 
-from . import data_cmds, ingest_cmds, model_cmds, pipeline_cmds, propose_cmds, query_cmds, serve_cmd  # noqa: F401,E402
+from . import data_cmds, followup_cmds, ingest_cmds, model_cmds, pipeline_cmds, propose_cmds, query_cmds, serve_cmd  # noqa: F401,E402
 from ._util import app
 
 

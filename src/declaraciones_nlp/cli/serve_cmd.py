@@ -15,12 +15,13 @@ def serve(
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     db: Optional[str] = DbOption,
     allow_upload: bool = typer.Option(False, "--allow-upload", help="Let users upload declarations to ingest."),
+    allow_edit: bool = typer.Option(False, "--allow-edit", help="Let staff set follow-up statuses on /seguimiento."),
 ) -> None:
-    """Start the web dashboard (read-only unless --allow-upload)."""
+    """Start the web dashboard (read-only unless --allow-upload or --allow-edit)."""
     import uvicorn
 
     from ..web.app import create_app
 
-    application = create_app(db, allow_upload=allow_upload)
+    application = create_app(db, allow_upload=allow_upload, allow_edit=allow_edit)
     console.print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
     uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -15,15 +15,16 @@ from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import config
 from ..api import Corpus, to_records
-from ..charts import svg_stacked_bars
+from ..charts import svg_stacked_bars, svg_status_bars
 from ..errors import DeclaracionesError, InputError, NotFoundError
+from ..followup import STATUS_ES, STATUSES, canonical_status, rates
 from ..ingest import SUPPORTED_EXTENSIONS
 from ..schema import AXES, AXIS_COLOURS, AXIS_NAMES_ES, AXIS_SHORT_ES, LABELS
 from ..text import country_codes
@@ -32,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 DOC_ID = re.compile(r"^[0-9a-f]{8,64}$")
 FILTER_KEYS = ("axis", "country", "dyad", "mechanism", "since", "until", "min_score")
 GROUPS = {"dyad": "Par de países", "year": "Año"}
+RATE_NAMES = {"meeting": "Reunión", "axis": "Eje", "institution": "Institución"}
 
 
 class BodyLimit:
@@ -116,8 +118,9 @@ def item_totals(corpus: Corpus, group: str, filters: dict[str, Any]) -> pd.Serie
     return totals.set_index(group)["items"] if not totals.empty else pd.Series(dtype=int)
 
 
-def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
-    """Build the app on the store at `db` (default: the project's database)."""
+def create_app(db: str | None = None, allow_upload: bool = False, allow_edit: bool = False) -> FastAPI:
+    """Build the app on the store at `db` (default: the project's database). `allow_edit` lets
+    staff record follow-up statuses on /seguimiento."""
     # Swagger UI's script and stylesheet come from the installed fastapi-offline, not a CDN: /docs works offline.
     app = FastAPIOffline(
         title="declaraciones-nlp",
@@ -128,7 +131,8 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(
         AXES=AXES, LABELS=LABELS, AXIS_NAMES_ES=AXIS_NAMES_ES, AXIS_SHORT_ES=AXIS_SHORT_ES,
-        AXIS_COLOURS=AXIS_COLOURS, GROUPS=GROUPS, allow_upload=allow_upload,
+        AXIS_COLOURS=AXIS_COLOURS, GROUPS=GROUPS, allow_upload=allow_upload, allow_edit=allow_edit,
+        STATUSES=STATUSES, STATUS_ES=STATUS_ES, RATE_NAMES=RATE_NAMES,
     )
     corpus = Corpus(db)
     app.state.corpus = corpus
@@ -225,6 +229,53 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
     def api_propose(between: str = "PE,US", top: int = 3, since: Optional[int] = None) -> dict:
         """The axes proposed for a pair: the output of `declaraciones propose --format json`."""
         return corpus.propose(_pair(between), top=top, since=since)
+
+    @app.get("/seguimiento", response_class=HTMLResponse, include_in_schema=False)
+    def followup_page(request: Request, dyad: str = "", mechanism: str = "", status: str = "", by: str = "meeting",
+                      message: str = ""):
+        by = by if by in RATE_NAMES else "meeting"
+        register = corpus.followup(dyad or None, mechanism or None)
+        shown = register[register["status"] == canonical_status(status)] if status else register
+        rates_frame = rates(register, by)
+        label = "meeting" if by == "meeting" else by
+        chart = svg_status_bars(rates_frame, label, f"Cumplimiento por {RATE_NAMES[by].lower()}")
+        query = urlencode([(k, v) for k, v in (("dyad", dyad), ("mechanism", mechanism), ("status", status),
+                                               ("by", by)) if v])
+        dyads = sorted({d for d in corpus.filter_options().get("dyads", [])})
+        return page(request, "followup.html", rows=to_records(shown), chart=chart, dyad=dyad, mechanism=mechanism,
+                    status_filter=status, by=by, query=query, dyads=dyads, message=message[:200])
+
+    @app.post("/seguimiento/estado", include_in_schema=False)
+    def followup_set(ref: str = Form(...), status: str = Form(...), name: str = Form(""), note: str = Form(""),
+                     back: str = Form("")):
+        if not allow_edit:
+            raise HTTPException(403, "Edición deshabilitada: inicie el servidor con --allow-edit.")
+        row = corpus.set_followup_status(ref, status, name, note=note or None, source="web")
+        kept = [(k, v) for k, v in parse_qsl(back) if k in ("dyad", "mechanism", "status", "by")]
+        message = f"{ref}: {STATUS_ES[row['status']]} (fijado por {row['set_by']}, {row['set_on']})"
+        return RedirectResponse("/seguimiento?" + urlencode([*kept, ("message", message)]), status_code=303)
+
+    @app.get("/seguimiento/acta/{doc_id}.{fmt}", include_in_schema=False)
+    def followup_acta(doc_id: str, fmt: str):
+        if not DOC_ID.match(doc_id) or fmt not in ("md", "docx"):
+            raise NotFoundError(f"no such acta: {doc_id[:40]!r}")
+        result = corpus.acta(doc_id, fmt)
+        if fmt == "md":
+            return Response(result, media_type="text/markdown; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="acta-{doc_id}.md"'})
+        return Response(result, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                        headers={"Content-Disposition": f'attachment; filename="acta-{doc_id}.docx"'})
+
+    @app.get("/api/seguimiento")
+    def api_followup(dyad: Optional[str] = None, mechanism: Optional[str] = None,
+                     status: Optional[str] = None) -> list[dict]:
+        """The follow-up register: the rows of `declaraciones seguimiento --format json`."""
+        return to_records(corpus.followup(dyad, mechanism, status))
+
+    @app.get("/api/seguimiento/rates")
+    def api_followup_rates(by: str = "meeting", dyad: Optional[str] = None, mechanism: Optional[str] = None) -> list[dict]:
+        """Compliance rates per meeting, axis or institution: `declaraciones seguimiento rates --format json`."""
+        return to_records(corpus.followup_rates(by, dyad, mechanism))
 
     @app.get("/upload", response_class=HTMLResponse, include_in_schema=False)
     def upload_form(request: Request):
