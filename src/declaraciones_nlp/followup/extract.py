@@ -55,7 +55,7 @@ _NAME = r"(?:[A-ZÁÉÍÓÚÑ][\w\-áéíóúñ]*|[A-Z]{2,}\b)"
 _ES_INSTITUTION = re.compile(
     rf"\b(?:{_ES_HEADS})(?:{_LINK_ES}(?:{_NAME}|Estado|Salud|Comercio|Defensa|Ambiente|Turismo|Energía|Minas))*")
 _EN_INSTITUTION = re.compile(
-    rf"\b(?:(?:the\s+)?(?:U\.S\.\s+|US\s+|[A-Z][a-z]+\s+)?(?:{_EN_HEADS}))(?:\s+(?:of|of the|for|and)\s+{_NAME}(?:\s+{_NAME})*)*")
+    rf"\b(?:(?:the\s+)?(?:U\.S\.\s+|US\s+|[A-Z][a-z]+\s+)?(?:{_EN_HEADS}))(?:\s+(?:of|of the|for)\s+{_NAME}(?:\s+{_NAME})*)*")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z]{2,}[A-Z0-9]*\b")
 # Acronyms that are not institutions of a party: agreements, regions, blocs, the parties themselves.
 _NOT_INSTITUTIONS = {
