@@ -2,7 +2,6 @@
 corrections (surviving re-ingestion and relabelling), CSV import, CLI, API, web page and acta."""
 from __future__ import annotations
 
-import io
 import json
 import sqlite3
 from pathlib import Path

@@ -3,9 +3,11 @@ chosen out of sample, precision and recall per class.
 
 Pairs live in `corpus/labeled/followup/*.jsonl`, one per line: `{"group", "commitment",
 "later", "label" (repeated | done | unrelated), "lang"}` with `"written": true` for pairs
-the team wrote, or, for real pairs of the bundled corpus, `commitment` and `later` given
-by reference (`{"file", "n", "sha1"}`: a file of corpus/raw/, the item number, the SHA-1
-of the item's text), resolved here by segmenting the file.
+the team wrote, or, for real pairs, `commitment` and `later` given by reference
+(`{"file", "n", "sha1"}`: a file of corpus/raw/, or with `"collection": "us-statements"`
+an external document (README, "External documents"), the item number and the SHA-1 of
+the item's text), resolved here by segmenting the file. Pairs whose external document
+is not on this machine are left out and counted in `frame.attrs["missing"]`.
 """
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ def load_pairs(paths: Iterable[Path] | None = None, raw_dir: Path | None = None)
     """The labelled pairs as a DataFrame: group, commitment, later, label, lang, source (file stem), written."""
     paths = sorted(pairs_dir().glob("*.jsonl")) if paths is None else list(paths)
     raw_dir = raw_dir or config.raw_dir()
-    rows = []
+    rows, missing = [], 0
     for path in paths:
         for k, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
@@ -46,18 +48,33 @@ def load_pairs(paths: Iterable[Path] | None = None, raw_dir: Path | None = None)
                 raise InputError(f"{path}:{k}", f"not JSON ({exc.msg})") from None
             if record.get("label") not in PAIR_LABELS:
                 raise InputError(f"{path}:{k}", f"label must be one of {', '.join(PAIR_LABELS)}")
+            commitment = _text(record["commitment"], raw_dir, f"{path}:{k}")
+            later = _text(record["later"], raw_dir, f"{path}:{k}")
+            if commitment is None or later is None:
+                missing += 1
+                continue
             rows.append({
-                "group": record["group"], "commitment": _text(record["commitment"], raw_dir, f"{path}:{k}"),
-                "later": _text(record["later"], raw_dir, f"{path}:{k}"), "label": record["label"],
+                "group": record["group"], "commitment": commitment, "later": later, "label": record["label"],
                 "lang": record.get("lang", "es"), "source": Path(path).stem, "written": bool(record.get("written")),
             })
-    return pd.DataFrame(rows, columns=["group", "commitment", "later", "label", "lang", "source", "written"])
+    frame = pd.DataFrame(rows, columns=["group", "commitment", "later", "label", "lang", "source", "written"])
+    frame.attrs["missing"] = missing  # pairs of external documents not on this machine (left out)
+    return frame
 
 
-def _text(value: str | dict, raw_dir: Path, where: str) -> str:
+def _text(value: str | dict, raw_dir: Path, where: str) -> str | None:
+    """The text of a pair's item: as written, or by reference (None when its external document is not here)."""
     if isinstance(value, str):
         return value
-    items = _segmented(str(raw_dir / value["file"]))
+    if value.get("collection"):
+        from ..external import locate
+
+        path = locate(value["collection"], value["file"])
+        if path is None:
+            return None
+        items = _segmented(str(path))
+    else:
+        items = _segmented(str(raw_dir / value["file"]))
     text = items.get(int(value["n"]))
     if text is None or hashlib.sha1(text.encode()).hexdigest() != value["sha1"]:
         raise InputError(where, f"item {value['n']} of {value['file']} is missing or changed (SHA-1 differs)")

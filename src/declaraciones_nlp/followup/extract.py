@@ -25,6 +25,10 @@ COMMITMENT_FORMS: frozenset[str] = frozenset(
 _WORDS = re.compile(r"[A-Za-zÁÉÍÓÚÑáéíóúñü]+")
 _INFINITIVE_HEAD = re.compile(r"^(?:[A-ZÁÉÍÓÚ][a-záéíóúñ]+(?:ar|er|ir)(?:se)?)\b")
 _NOT_INFINITIVES = {"Mar", "Lugar", "Hogar", "Militar", "Popular", "Particular", "Similar", "Nuclear", "Bilateral"}
+# English agenda bullets open with a bare verb ("Coordinate on critical industries…").
+_EN_IMPERATIVES = frozenset("""
+advance build coordinate collaborate consider create deepen develop enhance establish expand explore facilitate
+foster improve increase launch promote pursue reduce share strengthen support work""".split())
 
 
 def is_commitment(text: str, act: str | None, verb: str | None = None) -> bool:
@@ -32,6 +36,9 @@ def is_commitment(text: str, act: str | None, verb: str | None = None) -> bool:
     if act == "commitment":
         return True
     if any(word.lower() in COMMITMENT_FORMS for word in _WORDS.findall(text[:600])):
+        return True
+    words = text.strip().split(maxsplit=1)
+    if words and words[0].lower() in _EN_IMPERATIVES and words[0][:1].isupper():
         return True
     head = _INFINITIVE_HEAD.match(text.strip())
     return bool(head) and head.group(0) not in _NOT_INFINITIVES

@@ -68,8 +68,8 @@ _DONE_EN = re.compile(
     r"|\b(?:has|have|had|was|were)\s+(?:been\s+)?(?:successfully\s+|formally\s+|now\s+)?(?:signed|completed|concluded|launched|"
     r"established|created|adopted|approved|ratified|delivered|published|finalized|finalised|opened|inaugurated|"
     r"held|implemented|entered into force|set up|put in place)\b"
-    r"|\b(?:signed|completed|concluded|launched|established|inaugurated|finalized|finalised|delivered|opened|convened)\s+"
-    r"(?:the|a|an|its|their|our)\b"
+    r"|\b(?:signed|completed|concluded|launched|relaunched|established|inaugurated|finalized|finalised|delivered|opened|"
+    r"convened|hosted|held|awarded|organized|organised|created|adopted)\s+(?:the|a|an|its|their|our|at least|\d+)\b"
     r"|\b(?:entered into force|came into force|began operations|went into operation)\b"
     r"|\b(?:agreement|memorandum|mou|plan|protocol|instrument|arrangement)s?\s+(?:\w+\s+){0,4}?(?:signed|concluded)\b)",
     re.I)

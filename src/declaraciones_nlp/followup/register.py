@@ -2,7 +2,8 @@
 
 `register(items, statuses, dyad=..., mechanism=...)` takes the item DataFrame and the
 statuses people set (`query.followup.followup_statuses`) and returns one row per
-commitment. Meetings are the documents of the same pair and mechanism, in date order.
+commitment. Meetings are the documents of the same pair and mechanism, in date order (documents of
+the same date, such as a joint statement and its fact sheet, are one meeting).
 Every later meeting is read for the commitment (`match`): the first item reporting it
 done makes it `done`; otherwise the last one repeating it makes it `repeated`; with later
 meetings and neither, `no_news`; with no later meeting yet, `pending`. A status a person
@@ -82,10 +83,10 @@ def _mechanism_rows(group: pd.DataFrame, pair: str, mechanism: str | None, repea
     done_cue = np.array([reports_done(t, plain(lang) or "es") for t, lang in zip(texts, group["lang"])])
     names = institutions_many(commitments["text"].tolist(), [plain(x) or "es" for x in commitments["lang"]])
     meeting_of = {doc: _meeting(group[group["doc_id"] == doc].iloc[0]) for doc in docs}
+    doc_date = dict(zip(group["doc_id"], group["_date"]))
     rows = []
     for k, ((_, c), found) in enumerate(zip(commitments.iterrows(), names)):
-        position = docs.index(c["doc_id"])
-        later_docs = docs[position + 1:]
+        later_docs = [doc for doc in docs if doc_date[doc] > doc_date[c["doc_id"]]]  # same date: same meeting
         per_meeting = []
         for doc in later_docs:
             best = None
