@@ -249,3 +249,28 @@ def test_labelled_pairs_and_default_thresholds():
     features = pair_features(pairs)
     table = per_class(features["label"], predict(features, 0.40, 0.40)).set_index("label")
     assert table.loc["done", "precision"] >= 0.9  # in sample; out of sample in scripts/followup_eval.py
+
+
+def test_statuses_stored_whole_on_every_backend(db_url):
+    rows = [{"doc_id": "ab" * 8, "item_sha1": "1" * 40, "status": "done", "set_by": "Ana", "set_on": "2019-01-02",
+             "note": None, "source": "csv"},
+            {"doc_id": "ab" * 8, "item_sha1": "2" * 40, "status": "repeated", "set_by": "Ana", "set_on": "2019-01-02",
+             "note": "sigue", "source": "csv"}]
+    with Store(db_url) as store:
+        assert store.set_followup_statuses(rows) == 2
+        store.set_followup_statuses([dict(rows[0], status="no_news", set_by="Luis")])  # replaces, not adds
+    with Store(db_url) as store:
+        stored = followup_statuses(store)
+        assert stored[["status", "set_by"]].values.tolist() == [["no_news", "Luis"], ["repeated", "Ana"]]
+        assert store.clear_followup_status("ab" * 8, "1" * 40) and len(followup_statuses(store)) == 1
+
+
+def test_pairs_of_missing_external_documents_are_left_out(tmp_path, monkeypatch):
+    monkeypatch.setenv("DECLARACIONES_DATA", str(tmp_path / "nowhere"))
+    path = tmp_path / "pairs.jsonl"
+    ref = {"collection": "us-statements", "file": "2021-09-09-x.md", "n": 1, "sha1": "0" * 40}
+    path.write_text(json.dumps({"group": "g", "commitment": ref, "later": ref, "label": "done", "lang": "en"}) + "\n"
+                    + json.dumps({"group": "h", "commitment": "Acordaron A", "later": "Saludaron A", "label": "done",
+                                  "lang": "es", "written": True}) + "\n", encoding="utf-8")
+    pairs = load_pairs([path])
+    assert len(pairs) == 1 and pairs.attrs["missing"] == 1

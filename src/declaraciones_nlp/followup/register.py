@@ -64,6 +64,8 @@ def register(items: pd.DataFrame, statuses: pd.DataFrame | None = None, dyad: st
     for (pair, mech), group in df.groupby([df["dyad"], df["mechanism"].fillna("")], sort=True):
         rows.extend(_mechanism_rows(group, pair, mech or None, repeat_threshold, done_threshold))
     out = pd.DataFrame(rows, columns=COLUMNS)
+    out["evidence_n"] = out["evidence_n"].astype("Int64")
+    out["confidence"] = out["confidence"].astype(float)
     return apply_statuses(out, statuses)
 
 
