@@ -14,7 +14,7 @@ from declaraciones_nlp.api import Corpus
 from declaraciones_nlp.cli import app as cli_app
 from declaraciones_nlp.followup import STATUSES, classify_pairs, reports_done
 from declaraciones_nlp.followup.evaluate import load_pairs, pair_features, per_class, predict
-from declaraciones_nlp.followup.extract import deadline, institutions, is_commitment
+from declaraciones_nlp.followup.extract import deadline, institutions, is_commitment, spanish_ner
 from declaraciones_nlp.query.followup import followup_statuses
 from declaraciones_nlp.store import Store
 from declaraciones_nlp.web.app import create_app
@@ -230,6 +230,9 @@ def test_commitments_institutions_deadlines():
     assert institutions("Instruyeron a los Ministerios de Salud y a SUNAT a concluir el estudio", "es") == [
         "Ministerios de Salud", "SUNAT"]
     assert institutions("The Department of State and USAID will lead the effort", "en") == ["Department of State", "USAID"]
+    text = "Instruyeron a PROMPERÚ y a ProEcuador organizar una misión comercial, con apoyo de la CAN"
+    assert institutions(text, "es") == ["PROMPERÚ"]
+    assert institutions(text, "es", spanish_ner()) == ["PROMPERÚ", "ProEcuador"]  # spaCy's entities add what rules miss
     assert deadline("Expresaron su interés en los Convenios de Ilo suscritos en enero de 1992") is None
     assert deadline("The sides will conclude the agreement by the end of 2019", "en") == "by the end of 2019"
 

@@ -63,7 +63,7 @@ _ES_INSTITUTION = re.compile(
     rf"\b(?:{_ES_HEADS})(?:{_LINK_ES}(?:{_NAME}|Estado|Salud|Comercio|Defensa|Ambiente|Turismo|Energía|Minas))*")
 _EN_INSTITUTION = re.compile(
     rf"\b(?:(?:the\s+)?(?:U\.S\.\s+|US\s+|[A-Z][a-z]+\s+)?(?:{_EN_HEADS}))(?:\s+(?:of|of the|for)\s+{_NAME}(?:\s+{_NAME})*)*")
-_ACRONYM = re.compile(r"\b[A-Z][A-Z]{2,}[A-Z0-9]*\b")
+_ACRONYM = re.compile(r"\b[A-ZÁÉÍÓÚÑ]{3,}[A-Z0-9ÁÉÍÓÚÑ]*\b")
 # Acronyms that are not institutions of a party: agreements, regions, blocs, the parties themselves.
 _NOT_INSTITUTIONS = {
     "OCDE", "OECD", "CAN", "TPP", "ISIS", "LGBTI", "MIPYMES", "ONU", "OEA", "APEC", "BRICS", "UE", "EU", "USA",
@@ -93,7 +93,9 @@ def institutions(text: str, lang: str = "es", nlp=None) -> list[str]:
     if nlp is not None and lang == "es":
         for ent in nlp(text).ents:
             name = _trim(ent.text)
-            if ent.label_ == "ORG" and re.match(rf"(?:{_ES_HEADS})\b", name):
+            agency = len(name.split()) == 1 and sum(ch.isupper() for ch in name) >= 2  # ProEcuador, PROMPERÚ
+            if (ent.label_ == "ORG" and re.match(rf"(?:{_ES_HEADS})\b", name) or ent.label_ in ("ORG", "MISC") and agency) \
+                    and name.upper() not in _NOT_INSTITUTIONS:
                 found.append((ent.start_char, name))
     out: list[str] = []
     for _, name in sorted(found):
@@ -162,11 +164,11 @@ def commitments_of(rows: Iterable[tuple[str, str | None, str | None]]) -> list[b
 
 def institutions_many(texts: Sequence[str], langs: Sequence[str]) -> list[list[str]]:
     """`institutions` of many items, spaCy's entities computed in one batch for the Spanish ones."""
-    nlp = _ner() if any(lang == "es" for lang in langs) else None
+    nlp = spanish_ner() if any(lang == "es" for lang in langs) else None
     return [institutions(text, lang, nlp) for text, lang in zip(texts, langs)]
 
 
-def _ner():
+def spanish_ner():
     """spaCy's Spanish pipeline with its entity recogniser (None if the model is missing)."""
     from ..errors import NLPModelMissing
     from ..nlp import load_spanish
