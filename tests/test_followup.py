@@ -96,6 +96,8 @@ def test_corrected_status_wins_and_survives_reingestion_and_relabelling(db, trai
     with Corpus(db) as corpus:
         ref = corpus.followup(dyad="PE-EC").query("date == '2018-10-26' and n == 6").iloc[0]["ref"]
         corpus.set_followup_status(ref, "cumplido", "Ana Pérez", note="Informe de la Cancillería", set_on="2019-03-01")
+        snapshot = followup_statuses(corpus.store).iloc[0]
+        assert (snapshot["auto_status"], snapshot["auto_evidence"], snapshot["source"]) == ("pending", None, "cli")
         doc_id = ref.split("#")[0]
         corpus.remove(doc_id)
         assert ref not in set(corpus.followup(dyad="PE-EC")["ref"])
@@ -188,6 +190,8 @@ def test_web_page_filters_chart_and_status_form(db):
     response = client.post("/seguimiento/estado", data={"ref": refs[0], "status": "done", "name": "Rosa Quispe",
                                                          "note": "acta 2019", "back": "dyad=BO-PE"})
     assert response.status_code == 200 and "fijado por Rosa Quispe" in response.text
+    with Store(db) as store:
+        assert followup_statuses(store)[["set_by", "source"]].values.tolist() == [["Rosa Quispe", "web"]]
     filtered = client.get("/seguimiento", params={"dyad": "BO-PE", "status": "done"}).text
     assert filtered.count("data-ref=") == 1
     rates = client.get("/api/seguimiento/rates", params={"dyad": "PE-BO"}).json()
@@ -277,3 +281,14 @@ def test_pairs_of_missing_external_documents_are_left_out(tmp_path, monkeypatch)
                                   "lang": "es", "written": True}) + "\n", encoding="utf-8")
     pairs = load_pairs([path])
     assert len(pairs) == 1 and pairs.attrs["missing"] == 1
+
+
+def test_a_correction_keeps_the_automatic_reading_it_corrects(db):
+    with Corpus(db) as corpus:
+        row = corpus.followup(dyad="PE-EC").query("date == '2015-12-18' and n == 1").iloc[0]
+        corpus.set_followup_status(row["ref"], "no_news", "Luis", note="otro compromiso")
+        stored = followup_statuses(corpus.store).iloc[0]
+        assert (stored["status"], stored["auto_status"], stored["auto_evidence"]) == (
+            "no_news", "repeated", f"{row['evidence_doc']}#19")
+        assert stored["auto_confidence"] == pytest.approx(row["confidence"])
+        assert corpus.followup(dyad="PE-EC", status="repeated").empty  # the person's status wins

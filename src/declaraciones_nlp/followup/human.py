@@ -18,6 +18,7 @@ from typing import Iterable
 import pandas as pd
 
 from ..errors import InputError
+from ..records import plain
 from .register import STATUS_ES, STATUSES
 
 ALIASES: dict[str, str] = {**{s: s for s in STATUSES}, **{v: k for k, v in STATUS_ES.items()},
@@ -62,9 +63,12 @@ def status_row(register: pd.DataFrame, ref: str, status: str, set_by: str, note:
         date.fromisoformat(day)
     except ValueError:
         raise InputError("date", f"not a date YYYY-MM-DD: {day!r}") from None
-    return {"doc_id": found.iloc[0]["doc_id"], "item_sha1": found.iloc[0]["item_sha1"],
+    auto = found.iloc[0]
+    evidence = f"{auto['evidence_doc']}#{int(auto['evidence_n'])}" if plain(auto["evidence_n"]) is not None else None
+    return {"doc_id": auto["doc_id"], "item_sha1": auto["item_sha1"],
             "status": canonical_status(status, where.replace("ref", "status")), "set_by": name[:200],
-            "set_on": day, "note": (note or "").strip()[:2000] or None, "source": source}
+            "set_on": day, "note": (note or "").strip()[:2000] or None, "source": source,
+            "auto_status": auto["auto_status"], "auto_evidence": evidence, "auto_confidence": plain(auto["confidence"])}
 
 
 def rows_from_csv(register: pd.DataFrame, path: str | Path | None, set_by: str, text: str | None = None,

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from ..store import Store
 from ..store.tables import followup_status
 
-COLUMNS = ["doc_id", "item_sha1", "status", "set_by", "set_on", "note", "source"]
+COLUMNS = ["doc_id", "item_sha1", "status", "set_by", "set_on", "note", "source", "auto_status", "auto_evidence",
+           "auto_confidence"]
 
 
 def followup_statuses(store: Store) -> pd.DataFrame:

@@ -103,6 +103,10 @@ followup_status = sa.Table(
     sa.Column("set_on", sa.String(10), nullable=False),
     sa.Column("note", sa.Text),
     sa.Column("source", sa.String(16), nullable=False, default="web"),  # web, cli, csv
+    # what the automatic reading said when the person set the status: status, evidence (doc#n), confidence
+    sa.Column("auto_status", sa.String(16)),
+    sa.Column("auto_evidence", sa.String(80)),
+    sa.Column("auto_confidence", sa.Float),
     sa.PrimaryKeyConstraint("doc_id", "item_sha1", name="pk_followup_status"),
 )
 

@@ -175,7 +175,8 @@ class Store(Database):
     def set_followup_statuses(self, rows: Sequence[dict[str, Any]]) -> int:
         """Record people's follow-up statuses, all in one transaction (each replaces the key's last one).
 
-        Each row: `doc_id, item_sha1, status, set_by, set_on` (YYYY-MM-DD), `note`, `source`;
+        Each row: `doc_id, item_sha1, status, set_by, set_on` (YYYY-MM-DD), `note`, `source`, and the
+        automatic reading it corrects (`auto_status, auto_evidence, auto_confidence`, optional);
         validated by `followup.human` before it gets here. Returns the number of rows written.
         """
         with self.write() as conn:
