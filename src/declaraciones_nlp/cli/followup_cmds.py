@@ -114,6 +114,8 @@ def rates_cmd(
         typer.echo(frame.to_csv(index=False), nl=False)
     elif fmt is RegisterFormat.md:
         typer.echo(_markdown(frame, list(frame.columns)))
+    elif frame.empty:
+        err_console.print("no commitments found", highlight=False)
     else:
         typer.echo(frame.to_string(index=False))
 
