@@ -109,8 +109,10 @@ class Corpus:
         """The follow-up register: one row per commitment with its status and evidence; see `followup.register`."""
         from .followup import canonical_status, register
         from .query.followup import followup_statuses
+        from .text import dyad_code
 
-        frame = register(self.items(), followup_statuses(self.store), dyad=dyad, mechanism=mechanism)
+        items = self.items(dyad=dyad_code(dyad, "--dyad")) if dyad else self.items()
+        frame = register(items, followup_statuses(self.store), dyad=dyad, mechanism=mechanism)
         if status:
             frame = frame[frame["status"] == canonical_status(status, "--status")].reset_index(drop=True)
         return frame
@@ -149,16 +151,29 @@ class Corpus:
         """Record a person's status for a commitment (`ref` as in the register); it wins over the automatic one."""
         from .followup import status_row
 
-        row = status_row(self.followup(), ref, status, set_by, note, set_on, source=source)
+        row = status_row(self._register_of([ref]), ref, status, set_by, note, set_on, source=source)
         self.store.set_followup_statuses([row])
         return row
 
     def import_followup(self, path: str | Path | None, set_by: str, text: str | None = None) -> int:
         """Record the statuses of a follow-up report in CSV (ref, status, note): all rows or none."""
         from .followup import rows_from_csv
+        from .followup.human import refs_in_csv
 
-        rows = rows_from_csv(self.followup(), path, set_by, text=text)
+        rows = rows_from_csv(self._register_of(refs_in_csv(path, text)), path, set_by, text=text)
         return self.store.set_followup_statuses(rows)
+
+    def _register_of(self, refs: Sequence[str]) -> pd.DataFrame:
+        """The register rows of the pairs whose documents `refs` name (`doc id#n`), not the whole store's."""
+        docs = self.documents()
+        wanted = {str(ref).split("#")[0] for ref in refs}
+        dyads = sorted(set(docs.loc[docs["id"].isin(wanted), "dyad"]))
+        frames = [self.followup(dyad=dyad) for dyad in dyads if "-" in str(dyad)]
+        if frames:
+            return pd.concat(frames, ignore_index=True)
+        from .followup.register import COLUMNS
+
+        return pd.DataFrame(columns=COLUMNS)
 
     # -- changes --------------------------------------------------------------
     def remove(self, doc_id: str) -> int:

@@ -116,6 +116,15 @@ def rows_from_csv(register: pd.DataFrame, path: str | Path | None, set_by: str, 
     return rows
 
 
+def refs_in_csv(path: str | Path | None, text: str | None = None) -> list[str]:
+    """The references a follow-up CSV names (unchecked; an unreadable file gives none)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig") if text is None else text
+    except (OSError, UnicodeDecodeError):
+        return []
+    return re.findall(r"\b[0-9a-f]{8,64}#\d{1,5}\b", text)
+
+
 def unique_rows(rows: Iterable[dict]) -> list[dict]:
     """The last row given for each commitment."""
     return list({(r["doc_id"], r["item_sha1"]): r for r in rows}.values())
