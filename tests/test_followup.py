@@ -292,3 +292,15 @@ def test_a_correction_keeps_the_automatic_reading_it_corrects(db):
             "no_news", "repeated", f"{row['evidence_doc']}#19")
         assert stored["auto_confidence"] == pytest.approx(row["confidence"])
         assert corpus.followup(dyad="PE-EC", status="repeated").empty  # the person's status wins
+
+
+@pytest.mark.slow
+def test_reported_done_precision_out_of_sample():
+    from declaraciones_nlp.followup import DONE_THRESHOLD, REPEAT_THRESHOLD
+    from declaraciones_nlp.followup.evaluate import choose_thresholds, cross_validate
+
+    features = pair_features(load_pairs())
+    cv = cross_validate(features)
+    table = per_class(cv["label"], cv["predicted"]).set_index("label")
+    assert table.loc["done", "precision"] >= 0.9 and table.loc["done", "recall"] >= 0.7
+    assert choose_thresholds(features) == (REPEAT_THRESHOLD, DONE_THRESHOLD)  # the defaults are the chosen ones
