@@ -123,12 +123,13 @@ class PairVerdict:
 
 def similarities(commitments: Sequence[str], later: Sequence[str], background: Sequence[str] = ()) -> np.ndarray:
     """Subject similarity of every commitment (rows) to every later item (columns); the
-    representation is fitted on all of them plus `background` (e.g. the pair's other items)."""
+    representation is fitted on the distinct texts of all of them plus `background`."""
     if not commitments or not later:
         return np.zeros((len(commitments), len(later)))
-    texts = [subject_text(t) for t in (*commitments, *later, *background)]
-    matrix = item_vectorizer(preprocessor=lambda s: s).fit_transform(texts)
-    a, b = matrix[: len(commitments)], matrix[len(commitments): len(commitments) + len(later)]
+    subjects = {t: subject_text(t) for t in (*commitments, *later, *background)}
+    vectorizer = item_vectorizer(preprocessor=lambda s: s).fit(list(dict.fromkeys(subjects.values())))
+    a = vectorizer.transform([subjects[t] for t in commitments])
+    b = vectorizer.transform([subjects[t] for t in later])
     return (a @ b.T).toarray()
 
 
