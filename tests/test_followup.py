@@ -264,7 +264,7 @@ def test_statuses_stored_whole_on_every_backend(db_url):
             {"doc_id": "ab" * 8, "item_sha1": "2" * 40, "status": "repeated", "set_by": "Ana", "set_on": "2019-01-02",
              "note": "sigue", "source": "csv"}]
     with Store(db_url) as store:
-        assert store.set_followup_statuses(rows) == 2
+        assert store.set_followup_statuses(rows + [dict(rows[1], note="dos veces")]) == 2  # last of a key wins
         store.set_followup_statuses([dict(rows[0], status="no_news", set_by="Luis")])  # replaces, not adds
     with Store(db_url) as store:
         stored = followup_statuses(store)

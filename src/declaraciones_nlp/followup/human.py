@@ -13,7 +13,6 @@ import io
 import re
 from datetime import date
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 
@@ -123,8 +122,3 @@ def refs_in_csv(path: str | Path | None, text: str | None = None) -> list[str]:
     except (OSError, UnicodeDecodeError):
         return []
     return re.findall(r"\b[0-9a-f]{8,64}#\d{1,5}\b", text)
-
-
-def unique_rows(rows: Iterable[dict]) -> list[dict]:
-    """The last row given for each commitment."""
-    return list({(r["doc_id"], r["item_sha1"]): r for r in rows}.values())

@@ -171,7 +171,6 @@ class Store(Database):
             conn.execute(documents.delete().where(documents.c.id == doc_id))
         return int(count)
 
-
     def set_followup_statuses(self, rows: Sequence[dict[str, Any]]) -> int:
         """Record people's follow-up statuses, all in one transaction (each replaces the key's last one).
 
@@ -179,6 +178,7 @@ class Store(Database):
         automatic reading it corrects (`auto_status, auto_evidence, auto_confidence`, optional);
         validated by `followup.human` before it gets here. Returns the number of rows written.
         """
+        rows = list({(row["doc_id"], row["item_sha1"]): row for row in rows}.values())  # the last of a key wins
         with self.write() as conn:
             for row in rows:
                 conn.execute(followup_status.delete().where(followup_status.c.doc_id == row["doc_id"],
