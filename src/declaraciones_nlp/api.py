@@ -18,6 +18,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from . import charts, query
+from .errors import InputError, NotFoundError
 from .filters import Filters
 from .records import to_records
 from .schema import AgreementItem
@@ -138,6 +139,76 @@ class Corpus:
 
         threshold = DEFAULT_MIN_SIMILARITY if min_similarity is None else min_similarity
         return recurrences(self.items(), dyad=dyad, min_similarity=threshold)
+
+    def followup(self, dyad: str | None = None, mechanism: str | None = None, status: str | None = None) -> pd.DataFrame:
+        """The follow-up register: one row per commitment with its status and evidence; see `followup.register`."""
+        from .followup import canonical_status, register
+        from .query.followup import followup_statuses
+        from .text import dyad_code
+
+        items = self.items(dyad=dyad_code(dyad, "--dyad")) if dyad else self.items()
+        frame = register(items, followup_statuses(self.store), dyad=dyad, mechanism=mechanism)
+        if status:
+            frame = frame[frame["status"] == canonical_status(status, "--status")].reset_index(drop=True)
+        return frame
+
+    def followup_rates(self, by: str = "meeting", dyad: str | None = None, mechanism: str | None = None) -> pd.DataFrame:
+        """Compliance rates of the register per meeting, axis or institution; see `followup.rates`."""
+        from .followup import rates
+
+        return rates(self.followup(dyad, mechanism), by)
+
+    def acta(self, doc_id: str, fmt: str = "md", out: str | Path | None = None) -> str | bytes:
+        """The acta of a meeting (`md` text or `docx` bytes, written to `out` when given)."""
+        from .followup import acta_docx, acta_markdown
+
+        if fmt not in ("md", "docx"):
+            raise InputError("--format", f"must be md or docx, got {fmt!r}")
+        docs = self.documents()
+        found = docs[docs["id"].str.startswith(doc_id)] if doc_id and len(doc_id) >= 6 else docs.iloc[0:0]
+        if len(found) != 1:
+            raise NotFoundError(f"no single stored document with id {doc_id!r}")
+        dyad = found.iloc[0]["dyad"]
+        frame = self.followup(dyad=dyad if "-" in str(dyad) else None)
+        doc_id = found.iloc[0]["id"]
+        if fmt == "docx":
+            return acta_docx(frame, doc_id, out)
+        text = acta_markdown(frame, doc_id)
+        if out is not None:
+            try:
+                Path(out).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise InputError(str(out), f"cannot write: {exc.strerror or exc}") from exc
+        return text
+
+    def set_followup_status(self, ref: str, status: str, set_by: str, note: str | None = None,
+                            set_on: str | None = None, source: str = "cli") -> dict:
+        """Record a person's status for a commitment (`ref` as in the register); it wins over the automatic one."""
+        from .followup import status_row
+
+        row = status_row(self._register_of([ref]), ref, status, set_by, note, set_on, source=source)
+        self.store.set_followup_statuses([row])
+        return row
+
+    def import_followup(self, path: str | Path | None, set_by: str, text: str | None = None) -> int:
+        """Record the statuses of a follow-up report in CSV (ref, status, note): all rows or none."""
+        from .followup import rows_from_csv
+        from .followup.human import refs_in_csv
+
+        rows = rows_from_csv(self._register_of(refs_in_csv(path, text)), path, set_by, text=text)
+        return self.store.set_followup_statuses(rows)
+
+    def _register_of(self, refs: Sequence[str]) -> pd.DataFrame:
+        """The register rows of the pairs whose documents `refs` name (`doc id#n`), not the whole store's."""
+        docs = self.documents()
+        wanted = {str(ref).split("#")[0] for ref in refs}
+        dyads = sorted(set(docs.loc[docs["id"].isin(wanted), "dyad"]))
+        frames = [self.followup(dyad=dyad) for dyad in dyads if "-" in str(dyad)]
+        if frames:
+            return pd.concat(frames, ignore_index=True)
+        from .followup.register import COLUMNS
+
+        return pd.DataFrame(columns=COLUMNS)
 
     # -- changes --------------------------------------------------------------
     def remove(self, doc_id: str) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,12 +25,18 @@ from .text import dyad_code, fold, split_parties
 DEFAULT_MIN_SIMILARITY = config.RECURRENCE_MIN_SIMILARITY
 
 
-def similarity_matrix(texts: Sequence[str]) -> np.ndarray:
-    """Cosine similarity of TF-IDF character 3–5-grams of the folded texts, IDF fitted on `texts`."""
+def item_vectorizer(preprocessor: Callable[[str], str] = fold):
+    """The representation items are compared in: TF-IDF on character 3–5-grams of the
+    accent-folded text (robust to small rewordings, inflection and numbering). Shared by
+    `recurrences`, the labelled-pair threshold check and the follow-up register (`followup.match`)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), preprocessor=fold, sublinear_tf=True)
-    matrix = vec.fit_transform(list(texts))
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), preprocessor=preprocessor, sublinear_tf=True)
+
+
+def similarity_matrix(texts: Sequence[str]) -> np.ndarray:
+    """Cosine similarity of the texts in `item_vectorizer`'s representation, IDF fitted on `texts`."""
+    matrix = item_vectorizer().fit_transform(list(texts))
     return (matrix @ matrix.T).toarray()
 
 

@@ -17,10 +17,11 @@ def serve(
     allow_upload: bool = typer.Option(False, "--allow-upload", help="Let users upload declarations to ingest."),
     allow_review: bool = typer.Option(False, "--allow-review", help="Add the review page /revisar, where "
                                       "maintainers correct labels (stored in the database)."),
+    allow_edit: bool = typer.Option(False, "--allow-edit", help="Let staff set follow-up statuses on /seguimiento."),
     workers: int = typer.Option(1, "--workers", min=1, max=16,
                                 help="Server processes (docs/performance.md: one serves a 2-core machine best)."),
 ) -> None:
-    """Start the web dashboard (read-only unless --allow-upload or --allow-review)."""
+    """Start the web dashboard (read-only unless --allow-upload, --allow-review or --allow-edit)."""
     import os
 
     import uvicorn
@@ -35,7 +36,7 @@ def serve(
         if host not in ("127.0.0.1", "localhost", "::1"):
             err_console.print(f"warning: the review page accepts corrections from any machine that reaches {host}")
     if workers == 1:
-        application = create_app(db, allow_upload=allow_upload, allow_review=allow_review)
+        application = create_app(db, allow_upload=allow_upload, allow_review=allow_review, allow_edit=allow_edit)
         uvicorn.run(application, host=host, port=port, log_level="warning")
         return
     # several processes each build the app from the environment
@@ -43,6 +44,7 @@ def serve(
         os.environ["DECLARACIONES_DB"] = db
     os.environ["DECLARACIONES_ALLOW_UPLOAD"] = "1" if allow_upload else ""
     os.environ["DECLARACIONES_ALLOW_REVIEW"] = "1" if allow_review else ""
+    os.environ["DECLARACIONES_ALLOW_EDIT"] = "1" if allow_edit else ""
     if allow_review:
         import secrets
 

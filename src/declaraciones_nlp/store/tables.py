@@ -159,6 +159,25 @@ schema_info = sa.Table("schema_info", metadata, sa.Column("version", sa.Integer,
 # One row: bumped by every write that changes an answer (ingestion, relabelling, removal, models).
 store_state = sa.Table("store_state", metadata, sa.Column("generation", sa.Integer, nullable=False))
 
+# The follow-up register's statuses set by people (docs/followup.md). Keyed by the commitment's
+# document id (the SHA-256 prefix of its text) and the SHA-1 of the item's folded text, not by
+# item rows, so that a status survives removal, re-ingestion and relabelling of its document.
+followup_status = sa.Table(
+    "followup_status", metadata,
+    sa.Column("doc_id", sa.String(64), nullable=False),
+    sa.Column("item_sha1", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("set_by", sa.Text, nullable=False),
+    sa.Column("set_on", sa.String(10), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("source", sa.String(16), nullable=False, default="web"),  # web, cli, csv
+    # what the automatic reading said when the person set the status: status, evidence (doc#n), confidence
+    sa.Column("auto_status", sa.String(16)),
+    sa.Column("auto_evidence", sa.String(80)),
+    sa.Column("auto_confidence", sa.Float),
+    sa.PrimaryKeyConstraint("doc_id", "item_sha1", name="pk_followup_status"),
+)
+
 TABLE_NAMES: frozenset[str] = frozenset(table.name for table in metadata.sorted_tables)
 # What each schema version added, to bring an older store up to date when it is opened.
 ADDED_IN: dict[int, tuple[sa.Table | sa.Index, ...]] = {
@@ -169,4 +188,4 @@ ADDED_IN: dict[int, tuple[sa.Table | sa.Index, ...]] = {
 # Columns each schema version added to an existing table: (table, column).
 COLUMNS_ADDED_IN: dict[int, tuple[tuple[sa.Table, str], ...]] = {5: ((documents, "kind"),)}
 # Tables created on open when missing, whatever the version (no data to fill them from).
-ON_OPEN: tuple[sa.Table, ...] = (twins,)
+ON_OPEN: tuple[sa.Table, ...] = (twins, followup_status)

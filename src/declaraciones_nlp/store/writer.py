@@ -18,7 +18,7 @@ from ..schema import AXES, OTHER, AgreementItem, Document, validate_labels
 from ..text import fold, join_parties
 from .corrections import apply_corrections
 from .engine import Database
-from .tables import document_parties, documents, items, labels, models, reviewed_labels, twins
+from .tables import document_parties, documents, followup_status, items, labels, models, reviewed_labels, twins
 
 
 def _now() -> str:
@@ -214,6 +214,29 @@ class Store(Database):
             conn.execute(documents.delete().where(documents.c.id == doc_id))
             self.bump_generation(conn)
         return int(count)
+
+    def set_followup_statuses(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Record people's follow-up statuses, all in one transaction (each replaces the key's last one).
+
+        Each row: `doc_id, item_sha1, status, set_by, set_on` (YYYY-MM-DD), `note`, `source`, and the
+        automatic reading it corrects (`auto_status, auto_evidence, auto_confidence`, optional);
+        validated by `followup.human` before it gets here. Returns the number of rows written.
+        """
+        rows = list({(row["doc_id"], row["item_sha1"]): row for row in rows}.values())  # the last of a key wins
+        with self.write() as conn:
+            for row in rows:
+                conn.execute(followup_status.delete().where(followup_status.c.doc_id == row["doc_id"],
+                                                            followup_status.c.item_sha1 == row["item_sha1"]))
+            if rows:
+                conn.execute(followup_status.insert(), [dict(row) for row in rows])
+        return len(rows)
+
+    def clear_followup_status(self, doc_id: str, item_sha1: str) -> bool:
+        """Remove a person's status (the automatic one shows again); False when there was none."""
+        with self.write() as conn:
+            result = conn.execute(followup_status.delete().where(followup_status.c.doc_id == doc_id,
+                                                                 followup_status.c.item_sha1 == item_sha1))
+        return bool(result.rowcount)
 
 
 def _document_values(document: Document) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import parse_qsl, urlencode
 
-import anyio
 import pandas as pd
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -29,10 +28,12 @@ from .. import config
 from ..api import Corpus, to_records
 from ..charts import svg_stacked_bars
 from ..errors import Cancelled, DeclaracionesError, FieldError, InputError, NotFoundError
+from ..followup import STATUS_ES, STATUSES
 from ..ingest import SUPPORTED_EXTENSIONS
 from ..schema import ACT_NAMES_ES, AXES, AXIS_COLOURS, AXIS_NAMES_ES, AXIS_SHORT_ES, KIND_NAMES_ES, LABELS
-from ..store.engine import CancelToken, cancellable
 from ..text import country_codes, country_name, split_parties
+from .cancel import CancelOnDisconnect
+from .followup import RATE_NAMES, followup_router
 from .messages import api_error, spanish_message
 
 HERE = Path(__file__).resolve().parent
@@ -42,60 +43,6 @@ GROUPS = {"dyad": "Par de países", "year": "Año"}
 DOCUMENT_FILTERS = ("country", "dyad", "mechanism", "since", "until")
 PAGE_SIZE = 50  # items per page of /items
 COUNT_CAP = 10_000  # /items counts its matches up to here ("más de 10 000")
-
-
-class CancelOnDisconnect:
-    """Cancel the database work of a GET request whose client goes away before the answer.
-
-    The request runs under a `CancelToken`; a task waits for `http.disconnect`
-    and, if the response is not complete, cancels the token, which interrupts
-    the running statement (SQLite) or cancels it (PostgreSQL), so its connection
-    goes back to the pool at once.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
-            await self.app(scope, receive, send)
-            return
-        request_message = await receive()
-        while request_message.get("more_body"):  # a GET with a body: read and drop it
-            request_message = await receive()
-        token, finished, disconnected = CancelToken(), anyio.Event(), anyio.Event()
-        request_message = {**request_message, "body": b"", "more_body": False}
-        given = False
-
-        async def app_receive() -> dict:
-            nonlocal given
-            if not given:
-                given = True
-                return request_message
-            await disconnected.wait()
-            return {"type": "http.disconnect"}
-
-        async def app_send(message: dict) -> None:
-            if message["type"] == "http.response.body" and not message.get("more_body"):
-                finished.set()
-            await send(message)
-
-        async def watch() -> None:
-            message = await receive()
-            while message["type"] != "http.disconnect":
-                message = await receive()
-            if not finished.is_set():
-                token.cancel()
-            disconnected.set()
-
-        with cancellable(token):
-            async with anyio.create_task_group() as tasks:
-                tasks.start_soon(watch)
-                try:
-                    await self.app(scope, app_receive, app_send)
-                finally:
-                    finished.set()
-                    tasks.cancel_scope.cancel()
 
 
 class BodyLimit:
@@ -180,8 +127,10 @@ def item_totals(corpus: Corpus, group: str, filters: dict[str, Any]) -> pd.Serie
     return totals.set_index(group)["items"] if not totals.empty else pd.Series(dtype=int)
 
 
-def create_app(db: str | None = None, allow_upload: bool = False, allow_review: bool = False) -> FastAPI:
-    """Build the app on the store at `db` (default: the project's database)."""
+def create_app(db: str | None = None, allow_upload: bool = False, allow_review: bool = False,
+               allow_edit: bool = False) -> FastAPI:
+    """Build the app on the store at `db` (default: the project's database). `allow_review` adds the
+    review page /revisar; `allow_edit` lets staff record follow-up statuses on /seguimiento."""
     # Swagger UI's script and stylesheet come from the installed fastapi-offline, not a CDN: /docs works offline.
     app = FastAPIOffline(
         title="declaraciones-nlp",
@@ -194,6 +143,7 @@ def create_app(db: str | None = None, allow_upload: bool = False, allow_review: 
         AXES=AXES, LABELS=LABELS, AXIS_NAMES_ES=AXIS_NAMES_ES, AXIS_SHORT_ES=AXIS_SHORT_ES,
         AXIS_COLOURS=AXIS_COLOURS, GROUPS=GROUPS, allow_upload=allow_upload, allow_review=allow_review,
         ACT_NAMES_ES=ACT_NAMES_ES, KIND_NAMES_ES=KIND_NAMES_ES, country_name=country_name, parties_es=parties_es,
+        allow_edit=allow_edit, STATUSES=STATUSES, STATUS_ES=STATUS_ES, RATE_NAMES=RATE_NAMES,
     )
     corpus = Corpus(db, create=allow_upload)  # only an app that ingests may create the store
     app.state.corpus = corpus
@@ -334,6 +284,8 @@ def create_app(db: str | None = None, allow_upload: bool = False, allow_review: 
         """The axes proposed for a pair: the output of `declaraciones propose --format json`."""
         return corpus.propose(_pair(between), top=top, since=since)
 
+    app.include_router(followup_router(corpus, page, allow_edit))
+
     @app.get("/upload", response_class=HTMLResponse, include_in_schema=False)
     def upload_form(request: Request):
         if not allow_upload:
@@ -366,7 +318,8 @@ def app_from_environment() -> FastAPI:
     import os
 
     return create_app(None, allow_upload=bool(os.environ.get("DECLARACIONES_ALLOW_UPLOAD")),
-                      allow_review=bool(os.environ.get("DECLARACIONES_ALLOW_REVIEW")))
+                      allow_review=bool(os.environ.get("DECLARACIONES_ALLOW_REVIEW")),
+                      allow_edit=bool(os.environ.get("DECLARACIONES_ALLOW_EDIT")))
 
 
 def _number(raw: str, field: str, kind: type, default: Any) -> Any:
