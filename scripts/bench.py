@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-ORDER = ["bench_segment", "bench_ingest", "bench_classify", "bench_store", "bench_web", "bench_load"]
+ORDER = ["bench_segment", "bench_ingest", "bench_ocr", "bench_twins", "bench_classify", "bench_store", "bench_web",
+         "bench_load"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,7 @@
     python scripts/make_fixtures.py            # write tests/fixtures/declarations/*.{pdf,docx,html}
     python scripts/make_fixtures.py --expected # also (re)write name.expected.json from the .txt/.md
     python scripts/make_fixtures.py --shapes   # only tests/fixtures/shapes/: PDFs, Word files, PDF pages
+    python scripts/make_fixtures.py --scanned  # only tests/fixtures/scanned/: image-only PDFs of fixture PDFs
 
 Shapes (tests/fixtures/shapes/) have hand-written `name.expected.json`; this
 script never writes their items, it only fills each item's `pdf_page` from the
@@ -402,11 +403,37 @@ def make_shapes() -> int:
     return 0
 
 
+SCANNED = (("declarations", "es_gabinete_ejes"), ("shapes", "en_declaracion_saltos"))
+
+
+def make_scanned() -> int:
+    """tests/fixtures/scanned/NAME.pdf: a fixture PDF rendered to bilevel images (poppler's pdftoppm,
+    150 dpi) and rebuilt as an image-only PDF, as a scanner would give it: no text layer."""
+    import subprocess
+    import tempfile
+
+    from PIL import Image
+
+    out_dir = REPO / "tests" / "fixtures" / "scanned"
+    out_dir.mkdir(exist_ok=True)
+    for folder, stem in SCANNED:
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", str(REPO / "tests" / "fixtures" / folder / f"{stem}.pdf"),
+                            f"{tmp}/page"], check=True)
+            pages = [Image.open(p).convert("1") for p in sorted(Path(tmp).glob("page*.png"))]
+            pages[0].save(out_dir / f"{stem}.pdf", "PDF", resolution=150.0, save_all=True, append_images=pages[1:])
+        print(f"scanned/{stem}.pdf: {len(pages)} page(s)")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--expected", action="store_true", help="rewrite name.expected.json from the segmenter")
     parser.add_argument("--shapes", action="store_true", help="only generate the files of tests/fixtures/shapes")
+    parser.add_argument("--scanned", action="store_true", help="only generate the image-only PDFs of tests/fixtures/scanned")
     args = parser.parse_args()
+    if args.scanned:
+        return make_scanned()
     if args.shapes:
         return make_shapes()
     sources = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".md") and not p.stem.startswith("_"))

@@ -192,6 +192,17 @@ def peru_us_rows(with_joint: bool = True) -> list[dict]:
     return rows
 
 
+def one_document_axis_rows() -> list[dict]:
+    """Peru and the US each raise the environment in one declaration only, security and trade in all."""
+    rows: list[dict] = []
+    for i, partner in enumerate(["BO", "EC", "CO", "CL", "AR", "BR"]):
+        rows += doc_rows(("PE", partner), f"{2015 + i}-06-01", {"security": 4, "trade": 4, "borders": 2})
+        rows += doc_rows(("US", partner), f"{2015 + i}-09-01", {"security": 4, "trade": 4, "governance": 2})
+    rows += doc_rows(("PE", "MX"), "2019-06-01", {"environment": 10})
+    rows += doc_rows(("US", "MX"), "2019-09-01", {"environment": 10})
+    return rows
+
+
 LAGO = [
     "Impulsar la recuperación ambiental de la cuenca del Lago Titicaca y de sus recursos hídricos.",
     "Impulsar la recuperación ambiental integral de la cuenca del Lago Titicaca y sus recursos hídricos.",

@@ -191,7 +191,8 @@ def test_read_document_refuses_malformed_date_override(value):
 
     with pytest.raises(InputError) as info:
         read_document(GOOD_TEXT, {"date": value})
-    assert_one_line_error(info.value, "--date", reason=value)
+    assert_one_line_error(info.value, "date", reason=value)
+    assert info.value.field == "date", "the library names the field, not the CLI flag"
 
 
 def test_read_document_refuses_unknown_parties_override():
@@ -199,7 +200,17 @@ def test_read_document_refuses_unknown_parties_override():
 
     with pytest.raises(InputError) as info:
         read_document(GOOD_TEXT, {"parties": "PER,US"})
-    assert_one_line_error(info.value, "--parties", reason="PER")
+    assert_one_line_error(info.value, "parties", reason="PER")
+
+
+@pytest.mark.parametrize("value, reason", [("PE,XX", "XX"), ("PE", "two different parties"),
+                                           ("PE,PE", "two different parties")])
+def test_read_document_refuses_unknown_or_single_party(value, reason):
+    from declaraciones_nlp.ingest import read_document
+
+    with pytest.raises(InputError) as info:
+        read_document(GOOD_TEXT, {"parties": value})
+    assert_one_line_error(info.value, "parties", reason=reason)
 
 
 # -- CLI: segment ----------------------------------------------------------------------------
@@ -475,11 +486,11 @@ def test_db_that_is_not_a_database_is_refused(tmp_path):
 # -- Python API --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("method, kwargs, name, reason", [
-    ("freq", {"by": ["axis"], "since": "abc"}, "--since", "abc"),
-    ("freq", {"by": ["axis"], "until": "2018-13-45"}, "--until", "2018-13-45"),
+    ("freq", {"by": ["axis"], "since": "abc"}, "since", "abc"),
+    ("freq", {"by": ["axis"], "until": "2018-13-45"}, "until", "2018-13-45"),
     ("freq", {"by": ["colour"]}, "colour", None),
-    ("freq", {"by": ["axis"], "axis": "health"}, "--axis", "health"),
-    ("items", {"axis": "health"}, "--axis", "health"),
+    ("freq", {"by": ["axis"], "axis": "health"}, "axis", "health"),
+    ("items", {"axis": "health"}, "axis", "health"),
     ("items", {"colour": "red"}, "colour", "unknown filter"),
     ("search", {"q": ""}, "query", "empty"),
     ("document", {"doc_id": "ffffffffffffffff"}, "ffffffffffffffff", "not stored"),
@@ -490,6 +501,7 @@ def test_api_refuses_bad_arguments(method, kwargs, name, reason, stocked_db):
         with pytest.raises(DeclaracionesError) as info:
             getattr(corpus, method)(**kwargs)
     assert_one_line_error(info.value, name, reason=reason)
+    assert not str(info.value).startswith("--"), "the library names the field, not the CLI flag"
 
 
 def test_pipeline_ingest_paths_reports_bad_files(stocked_db, small_model, tmp_path):
@@ -548,7 +560,7 @@ def test_upload_refuses_bad_metadata(field, value, upload_client):
     body = "1. Acordaron impulsar el turismo receptivo entre ambos países.\n".encode()
     with unchanged(url):
         response = client.post("/upload", files={"file": ("nuevo.txt", body)}, data={field: value})
-        assert_upload_refused(response, value.split(",")[0], field)
+        assert_upload_refused(response, value.split(",")[0], {"date": "Fecha", "parties": "Partes"}[field])
 
 
 def test_upload_reads_cp1252(upload_client):

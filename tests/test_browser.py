@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import socket
 import threading
@@ -162,3 +163,49 @@ def test_api_docs_render_offline(server, browser):
     context.close()
     assert outside == []
     assert {"/api/freq", "/api/items", "/api/documents", "/api/propose"} <= {p.strip().replace("\u200b", "") for p in shown}
+
+
+def test_documents_page_filters_and_opens_a_document(server, page):
+    page.goto(server + "/")
+    page.click("header a[href='/documents']")
+    page.wait_for_url("**/documents")
+    assert page.locator("#documents-table tbody tr").count() >= 3  # and the upload test's, when it ran first
+    page.select_option("form.filters select[name=country]", "BO")
+    page.click("#apply")
+    page.wait_for_url("**country=BO**")
+    assert page.locator("#documents-table tbody tr").count() == 1
+    assert "Perú, Bolivia" in page.locator("#documents-table").inner_text()
+    page.click("a.doc-link")
+    assert "Declaración de Lima" in page.locator("h1").inner_text()
+    assert "Perú, Bolivia" in page.locator("dl.meta").inner_text()
+
+
+def test_proposal_form_picks_the_pair_and_the_parameters(server, page):
+    page.goto(server + "/propose?between=PE-CO")
+    assert "Perú – Colombia" in page.locator("h1").text_content()
+    page.select_option("#propose-form select[name=b]", "BO")
+    page.fill("#propose-form input[name=joint_weight]", "0")
+    page.click("#propose-apply")
+    page.wait_for_url("**b=BO**")
+    assert "Perú – Bolivia" in page.locator("h1").text_content()
+    assert page.locator("#propose-form input[name=joint_weight]").input_value() == "0"
+    assert page.locator("text=Resumen ejecutivo").count() == 1
+    page.click("#propose-nav a[href='/items']")
+    page.wait_for_url("**/items")
+
+
+def test_items_table_shows_the_score_of_every_axis(server, page):
+    page.goto(server + "/items?q=mineria+narcotrafico")
+    row = page.locator("#items-table tbody tr", has_text="minería ilegal y el narcotráfico")
+    cells = row.locator("td.scores").inner_text()
+    # every axis with its score (the upload test, when it ran first, relabelled the items with the real model)
+    assert re.fullmatch(r"Seguridad\u00a0(0\.9\d|1\.00)\nGobernanza\u00a00\.\d\d\nComercio\u00a00\.\d\d\n"
+                        r"Ambiente\u00a00\.\d\d\nFronteras\u00a00\.\d\d", cells), cells
+
+
+def test_unknown_page_is_a_spanish_404_with_the_nav_bar(server, page):
+    response = page.goto(server + "/no-existe")
+    assert response.status == 404
+    assert "Página no encontrada" in page.locator("h1").inner_text()
+    page.click("header a[href='/documents']")
+    page.wait_for_url("**/documents")

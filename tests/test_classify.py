@@ -122,7 +122,7 @@ def test_written_items_are_not_copies_of_real_items(us_statements_dir):
     similarity = vectorizer.transform([fold(it.text) for it in written]) @ vectorizer.transform(real).T
     closest = similarity.max(axis=1).toarray().ravel()
     too_close = [(round(float(s), 2), it.text[:80]) for s, it in zip(closest, written) if s >= 0.6]
-    assert len(real) >= 548 and len(written) >= 3000
+    assert len(real) >= 541 and len(written) >= 3000  # 7 lead-ins left the US labels (remap_labels)
     assert not too_close, too_close
 
 

@@ -27,6 +27,7 @@ def test_every_command_has_help_and_is_in_the_readme():
 
 # Commands that read or write the store, and so take --db.
 STORE_COMMANDS = ("ingest", "review", "freq", "search", "export", "documents", "remove", "propose", "recurrences",
+                  "seguimiento", "followup",
                   "serve", "run")
 
 

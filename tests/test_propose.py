@@ -11,7 +11,7 @@ from declaraciones_nlp.propose import ProposalSettings, propose
 from declaraciones_nlp.recurrences import recurrences
 from declaraciones_nlp.schema import AXES, LABELS
 
-from helpers import doc_rows as _doc, peru_us_rows, recurrence_frame as _recurrence_frame, to_frame
+from helpers import doc_rows as _doc, one_document_axis_rows, peru_us_rows, recurrence_frame as _recurrence_frame, to_frame
 
 
 @pytest.fixture
@@ -25,7 +25,8 @@ def ranks(result: dict) -> dict[str, int]:
 
 def test_propose_ranks_trade_security_governance_for_peru_us(corpus):
     result = propose(corpus, ("PE", "US"))
-    assert set(result) == {"between", "axes", "settings", "top", "warnings"}
+    assert set(result) == {"between", "axes", "settings", "top", "warnings", "stability", "sensitivity",
+                           "generated", "model_version", "corpus"}
     assert result["between"] == ["PE", "US"]
     assert [e["axis"] for e in result["axes"]] == result["top"] + [e["axis"] for e in result["axes"][3:]]
     assert sorted(e["axis"] for e in result["axes"]) == sorted(AXES)
@@ -224,3 +225,59 @@ def test_propose_accepts_store_dtypes_and_undated_documents(corpus):
     assert set(result["top"]) == {"trade", "security", "governance"}
     filtered = propose(frame, ("PE", "US"), since=2016)
     assert any("sin fecha" in w for w in filtered["warnings"])
+
+
+# ---------------------------------------------------------------- how sure is the ranking
+def test_an_axis_resting_on_one_document_has_a_low_top3_share():
+    result = propose(to_frame(one_document_axis_rows()), ("PE", "US"))
+    assert result["top"] == ["security", "trade", "environment"]
+    shares = {entry["axis"]: entry["top3_share"] for entry in result["axes"]}
+    assert shares["security"] == shares["trade"] == 1.0
+    assert shares["environment"] < 0.6
+    environment = next(entry for entry in result["axes"] if entry["axis"] == "environment")
+    assert environment["rank_interval"] == [3, 4]
+    assert result["stability"]["close_calls"] == ["environment", "governance"]
+    assert result["stability"]["statement"].startswith("Ejes sólidos")
+    assert "Casos reñidos (entre los 3 primeros en el porcentaje indicado de remuestreos): Asuntos Ambientales" in result["stability"]["statement"]
+
+
+def test_the_bootstrap_is_deterministic_and_can_be_switched_off():
+    frame = to_frame(one_document_axis_rows())
+    first, again = propose(frame, ("PE", "US")), propose(frame.sample(frac=1.0, random_state=3), ("PE", "US"))
+    assert [e["top3_share"] for e in first["axes"]] == [e["top3_share"] for e in again["axes"]]
+    off = propose(frame, ("PE", "US"), settings=ProposalSettings(resamples=0))
+    assert all(entry["top3_share"] is None for entry in off["axes"])
+    assert off["stability"]["statement"].startswith("Sin remuestreo")
+
+
+def test_the_sensitivity_table_says_which_orders_change(corpus):
+    result = propose(corpus, ("PE", "US"))
+    rows = {(row["parameter"], row["value"]): row for row in result["sensitivity"]}
+    assert set(rows) == {("joint_weight", 0.0), ("joint_weight", 0.5), ("joint_weight", 1.0),
+                         ("half_life", None), ("half_life", 5.0), ("half_life", 20.0)}
+    swap = rows[("joint_weight", 1.0)]
+    assert swap["changes"] == [{"axis": "governance", "rank": 2, "baseline_rank": 3},
+                               {"axis": "trade", "rank": 3, "baseline_rank": 2}]
+    assert not swap["top_changed"] and rows[("half_life", None)]["changes"] == []
+    assert "peso del registro conjunto 1.00 (Gobernanza y Asuntos Sociales pasa al 2.º, Comercio, Desarrollo Económico y Turismo pasa al 3.º)" in result["stability"]["statement"]
+
+
+# ---------------------------------------------------------------- the recurrence threshold, from labelled pairs
+def test_the_default_recurrence_threshold_is_the_best_f1_on_the_labelled_pairs():
+    from declaraciones_nlp.recurrences import DEFAULT_MIN_SIMILARITY, best_threshold, load_pairs, threshold_table
+
+    pairs = load_pairs()
+    assert len(pairs) == 58 and sum(pair["recurring"] for pair in pairs) == 29
+    table = threshold_table(pairs)
+    assert best_threshold(table) == DEFAULT_MIN_SIMILARITY == 0.6
+    row = table[table["threshold"] == 0.6].iloc[0]
+    assert (row["precision"], row["recall"], row["f1"]) == (0.957, 0.759, 0.846)  # the README's figures
+
+
+def test_labelled_pairs_naming_a_missing_item_are_refused(tmp_path):
+    from declaraciones_nlp.recurrences import load_pairs
+
+    path = tmp_path / "pairs.jsonl"
+    path.write_text('{"a_ref": ["no-such-doc", 1], "b": "x", "recurring": true}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"pairs.jsonl:1: a_ref \['no-such-doc', 1\] is not an item"):
+        load_pairs(path)

@@ -48,7 +48,7 @@ def test_numbered_heading_over_decimal_items():
 
 def test_a_run_of_short_numbered_items_stays_items():
     text = "Pillars:\n\n1.  Trade\n2.  Investing in Our People\n\nThe leaders will meet again in Lima next year to review it."
-    assert [t for t, _ in _pairs(text, lang="en")][1:3] == ["Trade", "Investing in Our People"]
+    assert [t for t, _ in _pairs(text, lang="en")][:2] == ["Trade", "Investing in Our People"]  # "Pillars:" a lead-in
 
 
 def test_lettered_items_at_the_top_level_and_as_sub_items():

@@ -68,7 +68,7 @@ def test_store_items_frame_follows_contract(corpus):
     frame = query.items(store)
     expected = ["doc_id", "n", "text", "section", "page", "start", "end", "lang", "verb", "act", "title",
                 "date", "year", "place", "parties", "dyad", "mechanism", "edition", "model_version",
-                "labels", *LABELS, *[f"score_{axis}" for axis in AXES]]
+                "labels", "reviewed", *LABELS, *[f"score_{axis}" for axis in AXES]]
     assert list(frame.columns) == expected
     assert len(frame) == N_ITEMS
     first = frame.iloc[0]

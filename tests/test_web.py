@@ -161,3 +161,64 @@ def test_oversize_upload_refused_before_reading(upload_client, monkeypatch):
     big = b"1. " + b"a" * (config.MAX_UPLOAD_BYTES + 200_000)
     response = upload_client.post("/upload", files={"file": ("big.txt", big)})
     assert response.status_code == 413
+
+
+# ---------------------------------------------------------------- documents, proposal form, scores, names
+def test_documents_page_lists_filters_and_links(client):
+    page = client.get("/documents").text
+    assert page.count('class="doc-link"') == 3 and 'href="/documents"' in page  # the nav bar links it
+    for document, _ in DOCUMENTS:
+        assert f'href="/documents/{document.id}"' in page
+    assert "Perú, Colombia" in page and "Colombia, Estados Unidos" in page
+    filtered = client.get("/documents", params={"country": "BO"}).text
+    assert filtered.count('class="doc-link"') == 1 and "Declaración de Lima" in filtered
+    assert client.get("/documents", params={"title": "cartagena"}).text.count('class="doc-link"') == 1
+    assert client.get("/documents", params={"since": "2017", "until": "2017"}).text.count('class="doc-link"') == 1
+    refused = client.get("/documents", params={"kind": "poema"})
+    assert refused.status_code == 400 and "Tipo de documento: tipo de documento desconocido «poema»" in refused.text
+
+
+def test_propose_page_for_any_pair_with_a_form_and_the_nav_bar(client):
+    page = client.get("/propose", params={"between": "PE-CO"})
+    assert page.status_code == 200 and "Propuesta de ejes temáticos: Perú – Colombia" in page.text
+    nav = page.text[page.text.index('<nav id="propose-nav"'):page.text.index("</nav>")]
+    assert 'href="/items"' in nav and 'href="/documents"' in nav and 'id="propose-form"' in nav
+    assert '<option value="PE" selected>Perú (PE)</option>' in nav and '<option value="CO" selected>' in nav
+    assert 'name="joint_weight"' in nav and 'name="half_life"' in nav and 'name="since"' in nav
+    from_form = client.get("/propose", params={"a": "PE", "b": "CO", "joint_weight": "0", "half_life": "0",
+                                               "top": "2"}).text
+    assert 'name="joint_weight" min="0" max="1" step="0.05" value="0"' in from_form
+    assert "<tr><td><code>joint_weight</code></td><td>0.000</td>" in from_form
+    assert "<tr><td><code>top</code></td><td>2</td>" in from_form
+    bad = client.get("/propose", params={"a": "PE", "b": "XX"})
+    assert bad.status_code == 400 and "Pareja:" in bad.text
+
+
+def test_items_table_and_api_items_show_the_score_of_every_axis(client, web_db):
+    page = client.get("/items", params={"q": "mineria"}).text
+    assert "<th>Puntuación por eje</th>" in page
+    scores = re.findall(r'<span class="score" data-axis="(\w+)">[^&]+&nbsp;([\d.]+)</span>', page)
+    assert scores == [("security", "0.90"), ("governance", "0.10"), ("trade", "0.10"), ("environment", "0.10"),
+                      ("borders", "0.10")]
+    hit = client.get("/api/items", params={"q": "mineria"}).json()[0]
+    assert {k: hit[k] for k in hit if k.startswith("score_")} == {
+        "score_security": 0.9, "score_governance": 0.1, "score_trade": 0.1, "score_environment": 0.1,
+        "score_borders": 0.1}
+    assert "score_trade" in client.get("/api/items").json()[0]
+
+
+def test_document_page_names_the_parties_and_the_acts_in_spanish(client):
+    page = client.get(f"/documents/{DOCUMENTS[0][0].id}").text
+    assert "<dt>Partes</dt><dd>Perú, Colombia</dd>" in page and "['PE', 'CO']" not in page
+    assert "acordar <span class=\"muted\">(compromiso)</span>" in page
+    assert "(reconocimiento)" in page and "commitment" not in page
+
+
+def test_propose_form_left_empty_or_mistyped(client):
+    empty = client.get("/propose", params={"a": "PE", "b": "CO", "top": "", "since": "", "joint_weight": "",
+                                           "half_life": ""})
+    assert empty.status_code == 200 and "Perú – Colombia" in empty.text
+    typo = client.get("/propose", params={"a": "PE", "b": "CO", "since": "dos mil"})
+    assert typo.status_code == 400 and "Desde: «dos mil» no es un número entero" in typo.text
+    out_of_range = client.get("/propose", params={"a": "PE", "b": "CO", "joint_weight": "2"})
+    assert out_of_range.status_code == 400 and "Peso del registro conjunto: debe estar entre 0 y 1" in out_of_range.text

@@ -5,6 +5,10 @@ import hashlib
 
 from declaraciones_nlp.schema import AXES, AgreementItem, Document
 
+# The act of an item's first word, as segment.py would find it.
+VERBS = {"Acordaron": ("acordar", "commitment"), "Reafirmaron": ("reafirmar", "reaffirmation"),
+         "Destacaron": ("destacar", "acknowledgement")}
+
 
 def _doc(title: str, parties: tuple[str, str], date: str, mechanism: str, texts: list[tuple[str, tuple[str, ...]]]):
     body = "\n".join(f"{i}. {t}" for i, (t, _) in enumerate(texts, 1))
@@ -16,8 +20,9 @@ def _doc(title: str, parties: tuple[str, str], date: str, mechanism: str, texts:
         start = body.index(text, offset)
         offset = start + len(text)
         scores = {axis: (0.9 if axis in labels else 0.1) for axis in AXES}
+        verb, act = VERBS.get(text.split()[0], (None, None))
         items.append(AgreementItem(doc_id=document.id, n=n, text=text, start=start, end=offset, lang="es",
-                                   labels=labels, scores=scores, model_version="test-v1"))
+                                   verb=verb, act=act, labels=labels, scores=scores, model_version="test-v1"))
     return document, items
 
 

@@ -12,8 +12,12 @@ __version__ = "0.1.0"
 __all__ = ["AXES", "LABELS", "SCHEMA_VERSION", "AgreementItem", "Document", "open", "__version__"]
 
 
-def open(db: str | None = None):  # noqa: A001 - the notebook entry point is `dn.open()`
-    """Open the corpus store at `db` (a SQLAlchemy URL or path; default: the project's SQLite file)."""
+def open(db: str | None = None, create: bool = False):  # noqa: A001 - the notebook entry point is `dn.open()`
+    """Open the corpus store at `db` (a SQLAlchemy URL or path; default: the project's SQLite file).
+
+    A SQLite file that does not exist is refused (a mistyped path would otherwise answer
+    "0 documents"); `create=True` creates it.
+    """
     from .api import Corpus
 
-    return Corpus(db)
+    return Corpus(db, create=create)

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
+from .errors import FieldError
+from .files import publish
 from .schema import AXES, AXIS_COLOURS, AXIS_SHORT_ES, LABELS
 from .text import country_name
 
@@ -86,14 +87,14 @@ def _png_base64(fig) -> str:
 def _chart_fields(freq_df: pd.DataFrame, path: Path) -> list[str]:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in CHART_FORMATS:
-        raise InputError("--chart", f"a chart is written as .png or .svg, not {path.name!r}")
+        raise FieldError("chart", f"a chart is written as .png or .svg, not {path.name!r}")
     if not path.parent.is_dir():
-        raise InputError("--chart", f"folder does not exist: {path.parent}")
-    fields = [c for c in freq_df.columns if c not in ("items", "share")]
-    if "items" not in freq_df or "share" not in freq_df:
-        raise InputError("--chart", "expects a freq table (group fields, items, share)")
+        raise FieldError("chart", f"folder does not exist: {path.parent}")
+    fields = [c for c in freq_df.columns if c != "items" and not c.startswith("share")]
+    if "items" not in freq_df or not any(c.startswith("share") for c in freq_df.columns):
+        raise FieldError("chart", "expects a freq table (group fields, items, share)")
     if len([f for f in fields if f != "axis"]) > 1:
-        raise InputError("--chart", "charts take --by axis plus at most one other field")
+        raise FieldError("chart", "charts take --by axis plus at most one other field")
     return fields
 
 
@@ -116,13 +117,13 @@ def bar_chart(freq_df: pd.DataFrame, path: str | Path, title: str | None = None)
     elif other is not None:
         fig = _share_bars(freq_df, other, title)
     else:
-        raise InputError("--chart", "nothing to draw: group by axis or another field")
+        raise FieldError("chart", "nothing to draw: group by axis or another field")
     fig.tight_layout()
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
         fig.savefig(tmp_name, dpi=150, format=path.suffix.lower().lstrip("."), bbox_inches="tight")
-        os.replace(tmp_name, path)
+        publish(tmp_name, path)
     finally:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
@@ -269,5 +270,49 @@ def svg_stacked_bars(freq: pd.DataFrame, group: str, title: str, totals: dict | 
         parts.append(f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" fill="{AXIS_COLOURS[axis]}"/>')
         parts.append(f'<text x="{x + 16}" y="{legend_y}">{escape(AXIS_SHORT_ES[axis])}</text>')
         x += 16 + 8 * len(AXIS_SHORT_ES[axis]) + 18
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+STATUS_COLOURS = {"done": "#009E73", "repeated": "#E69F00", "no_news": "#999999", "pending": "#56B4E9"}
+STATUS_NAMES_ES = {"done": "cumplido", "repeated": "reiterado", "no_news": "sin noticias", "pending": "pendiente"}
+
+
+def svg_status_bars(rates: pd.DataFrame, label: str, title: str) -> str:
+    """An SVG of the follow-up rates (`followup.rates`): one bar per `label` value, split into
+    its commitments' statuses, with the share done printed after it."""
+    rows = rates.to_dict("records")
+    height = 40 + ROW_HEIGHT * max(len(rows), 1) + 34
+    width = LABEL_WIDTH + BAR_WIDTH + 90
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" font-size="13" aria-label="{escape(title)}" data-group="{escape(label)}">',
+        f'<text x="0" y="16" class="chart-title">{escape(title)}</text>',
+    ]
+    if not rows:
+        parts.append('<text x="0" y="50">Sin compromisos para estos filtros.</text>')
+    for i, row in enumerate(rows):
+        y = 30 + i * ROW_HEIGHT
+        name = str(row[label])
+        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end">{escape(name[:40])}</text>')
+        total = max(int(row["commitments"]), 1)
+        x = 0.0
+        for status, colour in STATUS_COLOURS.items():
+            bar = BAR_WIDTH * int(row[status]) / total
+            if bar <= 0:
+                continue
+            tip = f"{name} · {STATUS_NAMES_ES[status]}: {int(row[status])} de {int(row['commitments'])}"
+            parts.append(f'<rect class="bar" data-status="{status}" x="{LABEL_WIDTH + x:.1f}" y="{y + 3}" '
+                         f'width="{bar:.1f}" height="{ROW_HEIGHT - 6}" fill="{colour}"><title>{escape(tip)}</title></rect>')
+            x += bar
+        rate = row.get("done_rate")
+        shown = "—" if rate is None or rate != rate else f"{rate:.0%}"
+        parts.append(f'<text x="{LABEL_WIDTH + BAR_WIDTH + 6}" y="{y + 16}" class="muted">{shown} cumplido</text>')
+    legend_y = height - 12
+    x = 0
+    for status, colour in STATUS_COLOURS.items():
+        parts.append(f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 16}" y="{legend_y}">{escape(STATUS_NAMES_ES[status])}</text>')
+        x += 16 + 8 * len(STATUS_NAMES_ES[status]) + 18
     parts.append("</svg>")
     return "".join(parts)

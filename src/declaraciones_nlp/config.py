@@ -64,6 +64,9 @@ def semantic_features() -> bool:
 # Inputs larger than this are refused before being read whole.
 MAX_INPUT_BYTES = int(os.environ.get("DECLARACIONES_MAX_BYTES", 50 * 1024 * 1024))
 MAX_UPLOAD_BYTES = int(os.environ.get("DECLARACIONES_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+# Cosine similarity above which two commitments form a recurrence chain; chosen on
+# corpus/recurrences/pairs.jsonl (scripts/recurrence_threshold.py, README).
+RECURRENCE_MIN_SIMILARITY = 0.6
 
 
 def db_pool_size() -> int:

@@ -12,14 +12,32 @@ class InputError(DeclaracionesError):
     `source` names the file or option at fault.
     """
 
-    def __init__(self, source: str, reason: str) -> None:
+    def __init__(self, source: str, reason: str, reason_es: str | None = None) -> None:
         self.source = source
         self.reason = reason
+        self.reason_es = reason_es
         super().__init__(f"{source}: {reason}")
+
+
+class FieldError(InputError):
+    """A value given for a named field (`axis`, `since`, `parties`...) cannot be used.
+
+    The library names the field as the Python API spells it (`min_score`); the CLI
+    shows it as its flag (`--min-score`) and the web page by its Spanish name.
+    `reason_es` is the reason in Spanish, when the message reaches the web page.
+    """
+
+    @property
+    def field(self) -> str:
+        return self.source
 
 
 class UnreadableDocument(InputError):
     """A declaration file could not be read (missing, empty, corrupt, scanned...)."""
+
+
+class ScannedDocument(UnreadableDocument):
+    """A PDF without a text layer: readable only with OCR (`--ocr`)."""
 
 
 class NoItemsFound(InputError):

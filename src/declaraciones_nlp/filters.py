@@ -2,7 +2,7 @@
 
 Below both the store and the queries: the CLI, the web app and the notebook API
 build a `Filters` from what the user typed and `query` turns it into SQL.
-A bad value raises `InputError(option, reason)` before the database is touched.
+A bad value raises `FieldError(field, reason)` before the database is touched.
 
     >>> Filters(country="co", since=2014, dyad="PE-CO").dyad
     'CO-PE'
@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
-from .errors import InputError
+from .errors import FieldError
 from .schema import ACTS, LABELS, LANGS
 from .text import country_code, dyad_code
 
@@ -26,12 +26,13 @@ def _bound(option: str, value: Any) -> str:
     text = str(value).strip()
     match = _DATE.match(text)
     if match is None or not 1000 <= int(match.group(1)) <= 9999:
-        raise InputError(option, f"not a year or date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
+        raise FieldError(option, f"not a year or date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}",
+                         f"«{value}» no es un año ni una fecha (AAAA, AAAA-MM o AAAA-MM-DD)")
     year, month, day = match.groups()
     try:
         date(int(year), int(month or 1), int(day or 1))
     except ValueError as exc:
-        raise InputError(option, f"not a valid date: {value!r}") from exc
+        raise FieldError(option, f"not a valid date: {value!r}", f"«{value}» no es una fecha válida") from exc
     return text
 
 
@@ -49,6 +50,8 @@ class Filters:
       (instead of the labels the classifier assigned)
     - `model_version`: labels of this model version (default: the current model)
     - `doc_id`: one document
+    - `twins`: of a declaration stored in two languages (`twins.py`), count the text in this
+      language (`es`, `en`); `both` counts both. None: Spanish. Ignored with `doc_id`.
     """
 
     axis: str | None = None
@@ -62,44 +65,56 @@ class Filters:
     model_version: str | None = None
     lang: str | None = None
     doc_id: str | None = None
+    twins: str | None = None
 
     def __post_init__(self) -> None:
         set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
         if self.axis is not None:
             axis = str(self.axis).strip().lower()
             if axis not in LABELS:
-                raise InputError("--axis", f"unknown axis {self.axis!r} (known: {', '.join(LABELS)})")
+                raise FieldError("axis", f"unknown axis {self.axis!r} (known: {', '.join(LABELS)})",
+                                 f"eje desconocido «{self.axis}» (válidos: {', '.join(LABELS)})")
             set_("axis", axis)
         if self.country is not None:
-            set_("country", country_code(self.country, "--country"))
+            set_("country", country_code(self.country, "country"))
         if self.dyad is not None:
-            set_("dyad", dyad_code(self.dyad, "--dyad"))
+            set_("dyad", dyad_code(self.dyad, "dyad"))
         for name in ("since", "until"):
             if getattr(self, name) is not None:
-                set_(name, _bound(f"--{name}", getattr(self, name)))
+                set_(name, _bound(name, getattr(self, name)))
         if self.since is not None and self.until is not None:
             start = self.since + "-01-01"[len(self.since) - 4:] if len(self.since) < 10 else self.since
             end = self.until + "-12-31"[len(self.until) - 4:] if len(self.until) < 10 else self.until
             if start > end:
-                raise InputError("--since", f"{self.since} is after --until {self.until}")
+                raise FieldError("since", f"{self.since} is after until {self.until}",
+                                 f"{self.since} es posterior a «hasta» {self.until}")
         if self.act is not None and self.act not in ACTS:
-            raise InputError("--act", f"unknown act {self.act!r} (known: {', '.join(ACTS)})")
+            raise FieldError("act", f"unknown act {self.act!r} (known: {', '.join(ACTS)})",
+                             f"acto desconocido «{self.act}»")
         if self.lang is not None and self.lang not in LANGS:
-            raise InputError("--lang", f"unknown language {self.lang!r} (known: {', '.join(LANGS)})")
+            raise FieldError("lang", f"unknown language {self.lang!r} (known: {', '.join(LANGS)})")
         if self.min_score is not None:
             try:
                 score = float(self.min_score)
             except (TypeError, ValueError) as exc:
-                raise InputError("--min-score", f"not a number: {self.min_score!r}") from exc
+                raise FieldError("min_score", f"not a number: {self.min_score!r}",
+                                 f"«{self.min_score}» no es un número") from exc
             if not 0.0 <= score <= 1.0:
-                raise InputError("--min-score", f"must be between 0 and 1, got {self.min_score!r}")
+                raise FieldError("min_score", f"must be between 0 and 1, got {self.min_score!r}",
+                                 f"debe estar entre 0 y 1; se recibió {self.min_score}")
             set_("min_score", score)
+        if self.twins is not None:
+            twins = str(self.twins).strip().lower()
+            if twins not in (*LANGS, "both"):
+                raise FieldError("twins", f"unknown choice {self.twins!r} (known: {', '.join(LANGS)}, both)",
+                                 f"opción desconocida «{self.twins}» (válidas: {', '.join(LANGS)}, both)")
+            set_("twins", twins)
         for name in ("mechanism", "model_version", "doc_id"):
             value = getattr(self, name)
             if value is not None:
                 value = str(value).strip()
                 if not value:
-                    raise InputError(f"--{name.replace('_', '-')}", "empty value")
+                    raise FieldError(name, "empty value", "valor vacío")
                 set_(name, value)
 
     @classmethod
@@ -108,7 +123,7 @@ class Filters:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(kwargs) - known)
         if unknown:
-            raise InputError(unknown[0], f"unknown filter (known: {', '.join(sorted(known))})")
+            raise FieldError(unknown[0], f"unknown filter (known: {', '.join(sorted(known))})")
         if filters is None:
             return cls(**kwargs)
         return replace(filters, **kwargs) if kwargs else filters

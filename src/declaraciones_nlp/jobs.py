@@ -45,7 +45,7 @@ def run(db: str | None = None, between: str | Sequence[str] = ("PE", "US"),
     """Train if needed, ingest `corpus/raw/`, count items per pair and axis, write the report for `between`."""
     from .classify import ensure_default_model
 
-    pair = country_codes(between, "--between")
+    pair = country_codes(between, "between")
     classifier = ensure_default_model(log=log)
     with Corpus(db) as corpus:
         summary = corpus.ingest([config.raw_dir()], model=classifier, silent=silent)

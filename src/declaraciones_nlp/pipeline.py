@@ -1,4 +1,4 @@
-"""The one place that chains the stages: read → segment → classify → store.
+"""The one place that chains the stages: read → segment → classify → store (→ link translations).
 
 Reading, segmenting and classifying run in worker processes when there are
 many files; storing stays in this process, one transaction per document, so
@@ -18,11 +18,13 @@ from .classify import AxisClassifier, classify_items, load_model
 from .errors import DeclaracionesError, NoItemsFound
 from .filters import Filters
 from .ingest import check_overrides, iter_input_files, read_document
+from .ingest.checks import parties_conflict
 from .progress import progressbar
 from .query import stored_items
 from .schema import AgreementItem, Document
 from .segment import add_parsed_verbs, segment
 from .store import Store
+from .twins import link_twin
 
 # Below this many files, worker start-up costs more than it saves.
 PARALLEL_MIN_FILES = 24
@@ -41,7 +43,11 @@ class IngestSummary:
     items_stored: int = 0
     words: int = 0
     refused: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, message): stored, but check it
     seconds: float = 0.0
+    ocr: list[tuple[str, float]] = field(default_factory=list)  # files read by OCR, with their mean word confidence
+    twins: list[tuple[str, str, str]] = field(default_factory=list)  # (file, id of its translation, alignment method)
+    twin_seconds: float = 0.0  # spent looking for translations of the documents stored
 
     @property
     def ok(self) -> bool:
@@ -54,6 +60,7 @@ class Processed:
     document: Document | None = None
     items: tuple[AgreementItem, ...] = ()
     error: str | None = None
+    warning: str | None = None
 
 
 def process_files(paths: Sequence[Path], overrides: Mapping[str, Any] | None,
@@ -75,13 +82,14 @@ def process_files(paths: Sequence[Path], overrides: Mapping[str, Any] | None,
             results.append(Processed(str(path), error=str(exc)))
             continue
         readable.append((len(results), document, items))
-        results.append(Processed(str(path), document))
+        results.append(Processed(str(path), document, warning=parties_conflict(document, overrides)))
     flat = add_parsed_verbs([item for _, _, items in readable for item in items])
     if model is not None and flat:
         flat = classify_items(flat, model)
     offset = 0
     for index, document, items in readable:
-        results[index] = Processed(results[index].path, document, tuple(flat[offset:offset + len(items)]))
+        results[index] = Processed(results[index].path, document, tuple(flat[offset:offset + len(items)]),
+                                   warning=results[index].warning)
         offset += len(items)
     return results
 
@@ -178,10 +186,19 @@ def _store_result(result: Processed, store: Store, summary: IngestSummary) -> No
         return
     assert result.document is not None
     summary.documents_read += 1
+    if result.warning:
+        summary.warnings.append((result.path, result.warning))
     summary.words += len(result.document.text.split())
+    if result.document.ocr_confidence is not None:
+        summary.ocr.append((result.path, result.document.ocr_confidence))
     if store.add_document(result.document, list(result.items)):
         summary.documents_stored += 1
         summary.items_stored += len(result.items)
+        started = time.perf_counter()
+        link = link_twin(store, result.document, [item.text for item in result.items])
+        summary.twin_seconds += time.perf_counter() - started
+        if link is not None:
+            summary.twins.append((result.path, link.twin_id, link.alignment.method))
     else:
         summary.duplicates.append(result.path)
 
@@ -194,7 +211,8 @@ def relabel_stored(store: Store, model: AxisClassifier) -> list[AgreementItem]:
     a retraining would drop out of every count. Returns the items relabelled,
     each with every stored field (page, span, verb, act) and its new labels.
     """
-    missing = [item for item in stored_items(store, Filters(model_version=model.version)) if not item.labels]
+    stored = stored_items(store, Filters(model_version=model.version, twins="both"))  # both texts of a pair
+    missing = [item for item in stored if not item.labels]
     labelled = classify_items(missing, model) if missing else []
     for doc_id in dict.fromkeys(item.doc_id for item in labelled):
         store.set_labels([item for item in labelled if item.doc_id == doc_id], model.version)

@@ -42,20 +42,23 @@ result says so in `warnings`.
 """
 from __future__ import annotations
 
-import math
+import os
 import re
 from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from . import stability
+from .errors import FieldError, InputError
 from .records import plain
 from .schema import AXES, OTHER
+from .scoring import doc_table, pair_scores, split_sources
 from .text import country_codes, fold, split_parties
 
-__all__ = ["ProposalSettings", "SUBTOPICS", "prepare_items", "propose"]
+__all__ = ["ProposalSettings", "SUBTOPICS", "generated_date", "prepare_items", "propose"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class ProposalSettings:
     - `max_subtopics` (6): sub-topics listed per axis.
     - `reference_year` (None): the year recency counts from; default the latest
       year in the data used, so that the result does not change with the clock.
+    - `resamples` (500) / `seed` (0): document resamples of the stability check
+      (`stability.bootstrap`) and the seed of its generator; 0 resamples skips it.
     """
 
     joint_weight: float = 1 / 3
@@ -90,14 +95,21 @@ class ProposalSettings:
     evidence_per_source: int = 3
     max_subtopics: int = 6
     reference_year: int | None = None
+    resamples: int = 500
+    seed: int = 0
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.joint_weight <= 1.0:
-            raise InputError("--joint-weight", f"must be between 0 and 1, got {self.joint_weight}")
+            raise FieldError("joint_weight", f"must be between 0 and 1, got {self.joint_weight}",
+                             f"debe estar entre 0 y 1; se recibió {self.joint_weight}")
         if self.half_life is not None and self.half_life < 0:
-            raise InputError("--half-life", f"must be positive (0 = no recency), got {self.half_life}")
+            raise FieldError("half_life", f"must be positive (0 = no recency), got {self.half_life}",
+                             f"debe ser positiva (0 = sin ponderación temporal); se recibió {self.half_life}")
         if self.combine not in ("geometric", "min"):
             raise InputError("combine", f"must be 'geometric' or 'min', got {self.combine!r}")
+        if self.resamples < 0:
+            raise FieldError("resamples", f"must not be negative, got {self.resamples}",
+                             f"no puede ser negativo; se recibió {self.resamples}")
         if self.min_docs < 0 or self.min_items < 0:
             raise InputError("min_docs", "must not be negative")
 
@@ -226,7 +238,7 @@ def prepare_items(items: pd.DataFrame) -> pd.DataFrame:
     df["doc_id"] = items["doc_id"].astype(str)
     df["text"] = items["text"].fillna("").astype(str)
     df["party_set"] = items["parties"].map(lambda value: frozenset(split_parties(value)))
-    for col in ("n", "page", "title", "date", "dyad", "mechanism", "edition"):
+    for col in ("n", "page", "title", "date", "dyad", "mechanism", "edition", "kind", "citation"):
         df[col] = items[col] if col in items.columns else None
     df["date"] = df["date"].map(lambda d: None if plain(d) is None else str(d)[:10])
     year = items["year"] if "year" in items.columns else pd.Series(np.nan, index=items.index)
@@ -243,46 +255,6 @@ def prepare_items(items: pd.DataFrame) -> pd.DataFrame:
         df[col] = pd.to_numeric(items[col], errors="coerce").fillna(1.0) if col in items.columns else 1.0
     df["has_axis"] = n_axes > 0
     return df.reset_index(drop=True)
-
-
-def _doc_table(df: pd.DataFrame, settings: ProposalSettings) -> pd.DataFrame:
-    """One row per document with at least one axis item: shares, year, recency weight."""
-    axis_items = df[df["has_axis"]]
-    if axis_items.empty:
-        return pd.DataFrame(columns=["doc_id", "party_set", "dyad", "year", "n_items", "r", *AXES])
-    grouped = axis_items.groupby("doc_id", sort=False)
-    docs = grouped[[f"w_{a}" for a in AXES]].sum()
-    docs.columns = list(AXES)
-    docs = docs.div(docs.sum(axis=1), axis=0)
-    first = grouped.first()
-    docs["party_set"] = first["party_set"]
-    docs["dyad"] = first["dyad"]
-    docs["year"] = first["year"]
-    docs["n_items"] = grouped.size()
-    known = docs["year"].dropna()
-    docs["year"] = docs["year"].fillna(float(known.median()) if len(known) else 0.0)
-    ref = settings.reference_year or (int(known.max()) if len(known) else 0)
-    if settings.half_life:
-        age = (ref - docs["year"]).clip(lower=0)
-        docs["r"] = np.power(0.5, age / settings.half_life)
-    else:
-        docs["r"] = 1.0
-    return docs.reset_index()
-
-
-def _profile(docs: pd.DataFrame, balance: bool) -> dict[str, float] | None:
-    """Recency-weighted mean of document shares; with `balance`, each dyad weighs its mean recency."""
-    if docs.empty:
-        return None
-    shares = docs[list(AXES)].to_numpy(dtype=float)
-    r = docs["r"].to_numpy(dtype=float)
-    if balance:
-        sizes = docs.groupby("dyad")["dyad"].transform("size").to_numpy(dtype=float)
-        r = r / sizes
-    if r.sum() <= 0:
-        r = np.ones_like(r)
-    vec = (shares * r[:, None]).sum(axis=0) / r.sum()
-    return {axis: float(v) for axis, v in zip(AXES, vec)}
 
 
 def _subtopics(df: pd.DataFrame, axis: str, sources: dict[str, set[str]], limit: int) -> list[dict]:
@@ -311,9 +283,12 @@ def _evidence(df: pd.DataFrame, docs: pd.DataFrame, axis: str, sources: dict[str
             continue
         cand["_rank"] = cand[f"score_{axis}"].astype(float) * cand["doc_id"].map(recency).fillna(0.0).astype(float)
         cand["_solo"] = cand[list(AXES)].sum(axis=1) == 1
-        cand = cand.sort_values(["_rank", "_solo", "date"], ascending=[False, False, False], na_position="last")
+        cand["_declared"] = cand["kind"].map(lambda kind: plain(kind) != "prose")  # a declaration's own words first
+        cand = cand.sort_values(["_declared", "_rank", "_solo", "date"], ascending=[False, False, False, False],
+                                na_position="last")
         cand["_k"] = cand.groupby("doc_id").cumcount()
-        cand = cand.sort_values("_k", kind="stable")  # one item per document before a second one
+        # declaration items first; among them, one item per document before a second one
+        cand = cand.sort_values(["_declared", "_k"], ascending=[False, True], kind="stable")
         taken = 0
         for _, row in cand.iterrows():
             key = fold(row["text"])[:160]
@@ -326,6 +301,7 @@ def _evidence(df: pd.DataFrame, docs: pd.DataFrame, axis: str, sources: dict[str
                 "text": row["text"], "page": int(page) if page is not None else None,
                 "n": int(plain(row["n"])) if plain(row["n"]) is not None else None,
                 "dyad": row["dyad"], "source": src,
+                "kind": plain(row["kind"]) or "items", "citation": plain(row["citation"]),
             })
             taken += 1
             if taken >= per_source:
@@ -334,11 +310,45 @@ def _evidence(df: pd.DataFrame, docs: pd.DataFrame, axis: str, sources: dict[str
 
 
 # ---------------------------------------------------------------- propose
+def generated_date() -> str:
+    """Today's date (UTC), or the date of `SOURCE_DATE_EPOCH` when set (reproducible reports)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+    return moment.date().isoformat()
+
+
+def _corpus_context(items: pd.DataFrame, df: pd.DataFrame, sources: dict[str, set[str]]) -> dict[str, Any]:
+    """What the proposal read: documents per source, the years covered, the newest document."""
+    dated = df.dropna(subset=["year"])
+    newest = None
+    if len(dated):
+        row = dated.sort_values(["date", "year", "doc_id"], na_position="first", kind="stable").iloc[-1]
+        newest = {"doc": row["doc_id"], "title": plain(row["title"]), "date": plain(row["date"])}
+    joint = df[df["doc_id"].isin(sources["joint"])].drop_duplicates("doc_id")
+    joint_kinds = joint["kind"].map(lambda kind: plain(kind) or "items").value_counts()
+    return {"documents": int(df["doc_id"].nunique()), "items": int(len(df)),
+            "documents_by_source": {src: len(ids) for src, ids in sources.items()},
+            "joint_documents_by_kind": {str(kind): int(n) for kind, n in sorted(joint_kinds.items())},
+            "years": [int(dated["year"].min()), int(dated["year"].max())] if len(dated) else None,
+            "undated_documents": int(df.loc[df["year"].isna(), "doc_id"].nunique()),
+            "newest": newest}
+
+
+def _model_version(items: pd.DataFrame) -> str | None:
+    if "model_version" not in items.columns:
+        return None
+    versions = sorted({str(v) for v in items["model_version"] if plain(v) is not None})
+    return ", ".join(versions) or None
+
+
 def propose(items: pd.DataFrame, between: tuple[str, str], top: int = 3, since: int | None = None,
-            settings: ProposalSettings | None = None) -> dict:
+            settings: ProposalSettings | None = None, generated: str | None = None) -> dict:
     """Rank the five axes by how much they are a shared interest of the pair `between`.
 
-    Returns `{"between", "axes", "settings", "top", "warnings"}`: `axes` lists all
+    Returns `{"between", "generated", "model_version", "corpus", "axes", "settings", "top",
+    "warnings", "stability", "sensitivity"}`: `generated` is `generated` or today's
+    date (`generated_date`), `corpus` what was read (documents per source, years,
+    newest document); `axes` lists all
     five axes, best first, each with `rank`, `score`, `by_source` (each party's
     profile, the shared interest, the joint record, and the documents/items
     behind them), `subtopics` and `evidence` (joint record first, then each
@@ -352,21 +362,25 @@ def propose(items: pd.DataFrame, between: tuple[str, str], top: int = 3, since: 
     items without labels.
     """
     settings = settings or ProposalSettings()
-    codes = country_codes(between, "--between")
+    codes = country_codes(between, "between")
     if len(codes) != 2:
-        raise InputError("--between", f"expected two party codes, got {len(codes)}")
+        raise FieldError("between", f"expected two party codes, got {len(codes)}",
+                         f"se esperaban dos códigos de país; se recibieron {len(codes)}")
     a, b = codes
     if a == b:
-        raise InputError("--between", f"the two parties must differ (got {a} twice)")
+        raise FieldError("between", f"the two parties must differ (got {a} twice)",
+                         f"las dos partes deben ser distintas ({a} dos veces)")
     if not isinstance(top, int) or top < 1 or top > len(AXES):
-        raise InputError("--top", f"must be between 1 and {len(AXES)}, got {top}")
+        raise FieldError("top", f"must be between 1 and {len(AXES)}, got {top}",
+                         f"debe estar entre 1 y {len(AXES)}; se recibió {top}")
 
     df = prepare_items(items)
     present = set().union(*df["party_set"]) if len(df) else set()
     for code in (a, b):
         if code not in present:
             known = ", ".join(sorted(present)) or "none"
-            raise InputError("--between", f"party {code} is not in the store (parties present: {known})")
+            raise FieldError("between", f"party {code} is not in the store (parties present: {known})",
+                             f"{code} no figura en ninguna declaración guardada (partes presentes: {known})")
 
     warnings: list[str] = []
     if since is not None:
@@ -376,15 +390,12 @@ def propose(items: pd.DataFrame, between: tuple[str, str], top: int = 3, since: 
                             f"del filtro desde {since}.")
         df = df[df["year"].ge(since) & ~undated].reset_index(drop=True)
 
-    docs = _doc_table(df, settings)
-    has_a = docs["party_set"].map(lambda p: a in p) if len(docs) else pd.Series(dtype=bool)
-    has_b = docs["party_set"].map(lambda p: b in p) if len(docs) else pd.Series(dtype=bool)
-    own = {a: docs[has_a & ~has_b] if len(docs) else docs, b: docs[has_b & ~has_a] if len(docs) else docs}
-    joint_docs = docs[has_a & has_b] if len(docs) else docs
-    joint = _profile(joint_docs, balance=False)
+    docs = doc_table(df, settings.half_life, settings.reference_year)
+    parts = split_sources(docs, a, b)
+    own, joint_docs = {a: parts[a], b: parts[b]}, parts["joint"]
+    scored = pair_scores(parts, (a, b), settings.joint_weight, settings.combine, settings.partner_balance)
+    joint, profiles, estimated = scored.joint, scored.profiles, scored.estimated
 
-    profiles: dict[str, dict[str, float]] = {}
-    estimated: dict[str, bool] = {}
     for code in (a, b):
         n_docs, n_items = len(own[code]), int(own[code]["n_items"].sum()) if len(own[code]) else 0
         other = b if code == a else a
@@ -392,22 +403,17 @@ def propose(items: pd.DataFrame, between: tuple[str, str], top: int = 3, since: 
             warnings.append(f"Evidencia insuficiente para {code}: {n_docs} documento(s) y {n_items} ítem(s) "
                             f"en sus mecanismos sin {other} (mínimo {settings.min_docs} documentos y "
                             f"{settings.min_items} ítems); su perfil es poco fiable.")
-        profile = _profile(own[code], settings.partner_balance)
-        estimated[code] = profile is None
-        if profile is None:
+        if estimated[code]:
             if joint is None:
-                profile = {axis: 0.0 for axis in AXES}
                 warnings.append(f"{code} no tiene documentos clasificados con ejes temáticos: su perfil es nulo.")
             else:
-                profile = dict(joint)
                 warnings.append(f"{code} no tiene mecanismos propios con otros países en el corpus: su perfil "
                                 f"se estima con el registro conjunto {a}–{b}.")
-        profiles[code] = profile
 
     if joint is None:
         warnings.append(f"No hay registro conjunto {a}–{b} (declaraciones con ambas partes): la puntuación "
                         f"descansa solo en los perfiles de cada parte.")
-    w = settings.joint_weight if joint is not None else 0.0
+    w = scored.weight
 
     sources: dict[str, set[str]] = {"joint": set(joint_docs["doc_id"]) if len(joint_docs) else set(),
                                     a: set(own[a]["doc_id"]) if len(own[a]) else set(),
@@ -417,9 +423,8 @@ def propose(items: pd.DataFrame, between: tuple[str, str], top: int = 3, since: 
     axes_out = []
     for axis in AXES:
         pa, pb = profiles[a][axis], profiles[b][axis]
-        shared = math.sqrt(pa * pb) if settings.combine == "geometric" else min(pa, pb)
+        shared, score = scored.shared[axis], scored.scores[axis]
         j = joint[axis] if joint is not None else None
-        score = (1 - w) * shared + w * (j or 0.0)
         item_counts = {src: int(df.loc[df["doc_id"].isin(ids), axis].sum()) for src, ids in sources.items()}
         axes_out.append({
             "axis": axis, "rank": 0, "score": round(score, 4),
@@ -434,6 +439,11 @@ def propose(items: pd.DataFrame, between: tuple[str, str], top: int = 3, since: 
     for rank, entry in enumerate(axes_out, start=1):
         entry["rank"] = rank
         del entry["_exact"]
+    shares = stability.bootstrap(parts, (a, b), settings.joint_weight, settings.combine, settings.partner_balance,
+                                 top=top, resamples=settings.resamples, seed=settings.seed)
+    for entry in axes_out:
+        entry.update(shares[entry["axis"]])
+    moved = stability.sensitivity(df, (a, b), settings, top=top)
 
     ref_year = settings.reference_year
     if ref_year is None and len(docs) and docs["year"].notna().any():
@@ -450,5 +460,9 @@ def propose(items: pd.DataFrame, between: tuple[str, str], top: int = 3, since: 
                        "items": int(joint_docs["n_items"].sum()) if len(joint_docs) else 0,
                        "partners": sorted(set(joint_docs["dyad"])) if len(joint_docs) else []}},
     })
-    return {"between": [a, b], "axes": axes_out, "settings": settings_out,
-            "top": [entry["axis"] for entry in axes_out[:top]], "warnings": warnings}
+    return {"between": [a, b], "generated": generated or generated_date(), "model_version": _model_version(items),
+            "corpus": _corpus_context(items, df, sources), "axes": axes_out, "settings": settings_out,
+            "top": [entry["axis"] for entry in axes_out[:top]], "warnings": warnings,
+            "stability": {"resamples": settings.resamples, "seed": settings.seed, "robust_share": stability.ROBUST,
+                          **stability.verdict(axes_out, moved, top, settings.resamples)},
+            "sensitivity": moved}

@@ -22,6 +22,7 @@ from .charts import profile_chart_png, score_chart_png
 from .propose import ProposalSettings, propose
 from .recurrences import chains_for_pair
 from .schema import AXIS_COLOURS, AXIS_NAMES_ES, AXIS_SHORT_ES
+from .summary import executive_summary
 from .text import country_name
 
 __all__ = ["REPORT_FORMATS", "ProposalReport", "proposal_report", "render_html", "render_markdown"]
@@ -68,6 +69,9 @@ SETTING_NOTES_ES: dict[str, str] = {
     "reference_year": "Año desde el que se cuenta la antigüedad (por defecto, el más reciente de los datos).",
     "since": "Solo se usan declaraciones desde este año.",
     "top": "Número de ejes propuestos.",
+    "resamples": "Remuestreos de documentos con que se mide la estabilidad del orden (cada fuente se "
+                 "remuestrea con reemplazo y se recalcula la puntuación); 0 lo omite.",
+    "seed": "Semilla del generador de remuestreos: el mismo almacén da las mismas cifras.",
 }
 
 METHOD_ES = (
@@ -93,15 +97,32 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.1f} %"
 
 
+# What a quoted piece of text is, by its document's `kind`.
+KIND_ES = {
+    "items": "ítem de la declaración",
+    "prose": "relato de la reunión en prosa (no es texto acordado)",
+    "articles": "artículo de tratado",
+}
+
+
 def _cite(ev: dict) -> str:
+    """Where a quote is: document, date, page and, for a declaration's own items, the item number."""
     parts = [ev.get("title") or ev.get("doc") or "documento sin título"]
     if ev.get("date"):
         parts.append(str(ev["date"]))
     if ev.get("page"):
         parts.append(f"p. {ev['page']}")
-    if ev.get("n"):
-        parts.append(f"ítem {ev['n']}")
+    if ev.get("n") and ev.get("kind", "items") != "prose":
+        parts.append(f"{'artículo' if ev.get('kind') == 'articles' else 'ítem'} {ev['n']}")
     return ", ".join(str(p) for p in parts)
+
+
+def _provenance(ev: dict) -> str:
+    """What the quote is (declaration item, report of a meeting) and its original source."""
+    text = KIND_ES.get(ev.get("kind") or "items", KIND_ES["items"])
+    if ev.get("citation"):
+        text += f"; fuente original: {ev['citation']}"
+    return text
 
 
 def _why(axis: dict, pair: list[str], settings: dict) -> str:
@@ -134,7 +155,8 @@ def _context(proposal: dict, recurrences: list | None, max_chains: int) -> dict[
             "short": AXIS_SHORT_ES.get(entry["axis"], entry["axis"]),
             "colour": AXIS_COLOURS.get(entry["axis"], "#999999"),
             "why": _why(entry, pair, settings),
-            "evidence": [{**ev, "cite": _cite(ev), "source_label": _source_label(ev.get("source", ""), pair)}
+            "evidence": [{**ev, "cite": _cite(ev), "provenance": _provenance(ev),
+                          "source_label": _source_label(ev.get("source", ""), pair)}
                          for ev in entry.get("evidence", [])],
         })
     plain_settings = [(k, v, SETTING_NOTES_ES.get(k, "")) for k, v in settings.items() if k != "evidence_base"]
@@ -147,7 +169,58 @@ def _context(proposal: dict, recurrences: list | None, max_chains: int) -> dict[
         "warnings": proposal.get("warnings", []), "settings": plain_settings, "base_rows": base_rows,
         "chains": chains_sorted[:max_chains], "n_chains": len(chains), "method": METHOD_ES,
         "axis_short": AXIS_SHORT_ES,
+        "stability": proposal.get("stability", {}).get("statement", ""),
+        "header": _header(proposal, pair),
+        "summary": executive_summary(proposal, chains),
+        "sensitivity": [_sensitivity_row(row, proposal) for row in proposal.get("sensitivity", [])],
     }
+
+
+def _header(proposal: dict, pair: list[str]) -> str:
+    """Date, model and corpus of the report, in one line."""
+    parts = []
+    if proposal.get("generated"):
+        parts.append(f"Generado el {proposal['generated']}")
+    parts.append(f"modelo {proposal.get('model_version') or 'sin versión registrada'}")
+    corpus = proposal.get("corpus")
+    if corpus:
+        years = corpus.get("years")
+        span = "sin fechas" if not years else (str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}")
+        by_source = corpus.get("documents_by_source", {})
+        sources = ", ".join(f"{_source_label(key, pair)}: {n}" for key, n in by_source.items())
+        text = f"corpus: {corpus.get('documents', 0)} documentos, {corpus.get('items', 0)} ítems ({span}; {sources})"
+        if corpus.get("undated_documents"):
+            text += f", {corpus['undated_documents']} sin fecha"
+        newest = corpus.get("newest")
+        if newest:
+            text += f"; el más reciente: «{newest.get('title') or newest.get('doc')}» ({newest.get('date')})"
+        parts.append(text)
+    return " · ".join(parts) + "."
+
+
+def _sensitivity_row(row: dict, proposal: dict) -> dict[str, str]:
+    """A sensitivity row in Spanish: the setting, the order it gives, what moved."""
+    if row["parameter"] == "joint_weight":
+        setting = f"Peso del registro conjunto = {row['value']:.2f}"
+    else:
+        setting = "Sin ponderación temporal" if row["value"] is None else f"Vida media = {row['value']:g} años"
+    order = " > ".join(AXIS_SHORT_ES.get(axis, axis) for axis in row["order"])
+    if not row["changes"]:
+        change = "Sin cambios"
+    else:
+        change = "; ".join(f"{AXIS_SHORT_ES.get(c['axis'], c['axis'])} {c['baseline_rank']}.º → {c['rank']}.º"
+                           for c in row["changes"])
+        if row["top_changed"]:
+            change += " (cambian los ejes propuestos)"
+    return {"setting": setting, "order": order, "change": change}
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.0f} %"
+
+
+def _interval(value: list | None) -> str:
+    return "—" if not value else (f"{value[0]}.º" if value[0] == value[1] else f"{value[0]}.º–{value[1]}.º")
 
 
 # ---------------------------------------------------------------- Markdown
@@ -161,18 +234,34 @@ def render_markdown(proposal: dict, recurrences: list | None = None, max_chains:
     """The proposal as a Markdown report in Spanish: ranking, reasons, evidence, recurrences, settings."""
     ctx = _context(proposal, recurrences, max_chains)
     a, b = ctx["pair"]
-    out = [f"# Propuesta de ejes temáticos: {ctx['names'][0]} – {ctx['names'][1]}", ""]
+    out = [f"# Propuesta de ejes temáticos: {ctx['names'][0]} – {ctx['names'][1]}", "",
+           f"*{_md(ctx['header'])}*", ""]
+    if ctx["stability"]:
+        out += [_md(ctx["stability"]), ""]
+    out += ["## Resumen ejecutivo", ""]
+    for k, axis in enumerate(ctx["summary"]["axes"], start=1):
+        share = "" if axis["top3_share"] is None else f"; entre los 3 primeros en el {_share(axis['top3_share'])} de los remuestreos"
+        out.append(f"{k}. **{axis['name']}** (puntuación {axis['score']:.3f}{share}). Líneas de trabajo:")
+        out += [f"    - {_md(line)}" for line in axis["lines"]]
+    out += ["", "Advertencias:", ""] + [f"- {_md(c)}" for c in ctx["summary"]["caveats"]] + [""]
     out.append("Ejes propuestos: " + "; ".join(f"**{name}**" for name in ctx["top"]) + ".")
     out.append("")
     if ctx["warnings"]:
         out += ["## Avisos", ""] + [f"- ⚠ {_md(w)}" for w in ctx["warnings"]] + [""]
     out += ["## Ejes ordenados", "",
-            f"| Rango | Eje | Puntuación | {a} con otros | {b} con otros | Interés compartido | Registro conjunto |",
-            "|---:|---|---:|---:|---:|---:|---:|"]
+            f"| Rango | Eje | Puntuación | {a} con otros | {b} con otros | Interés compartido | Registro conjunto "
+            "| Entre los 3 primeros (remuestreos) | Rango (95 %) |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for axis in ctx["axes"]:
         src = axis["by_source"]
         out.append(f"| {axis['rank']} | {axis['name']} | {axis['score']:.3f} | {_pct(src[a])} | {_pct(src[b])} "
-                   f"| {src['shared']:.3f} | {_pct(src.get('joint'))} |")
+                   f"| {src['shared']:.3f} | {_pct(src.get('joint'))} | {_share(axis.get('top3_share'))} "
+                   f"| {_interval(axis.get('rank_interval'))} |")
+    if ctx["sensitivity"]:
+        out += ["", "### Sensibilidad a los parámetros", "",
+                "Orden de los ejes al mover un parámetro cada vez (los demás, como en este informe):", "",
+                "| Parámetro | Orden | Cambios respecto de este informe |", "|---|---|---|"]
+        out += [f"| {row['setting']} | {row['order']} | {row['change']} |" for row in ctx["sensitivity"]]
     out += ["", "## Por qué", ""]
     for axis in ctx["axes"]:
         out += [f"### {axis['rank']}. {axis['name']} — {axis['score']:.3f}", "", axis["why"], ""]
@@ -184,7 +273,8 @@ def render_markdown(proposal: dict, recurrences: list | None = None, max_chains:
             out.append("Evidencia:")
             out.append("")
             for ev in axis["evidence"]:
-                out.append(f"- «{_md(ev['text'])}» — *{_md(ev['cite'])}* ({_md(ev['source_label'])})")
+                out.append(f"- «{_md(ev['text'])}» — *{_md(ev['cite'])}*; {_md(ev['provenance'])} "
+                           f"({_md(ev['source_label'])})")
             out.append("")
     out += ["## Compromisos recurrentes", ""]
     if ctx["chains"]:
@@ -227,4 +317,4 @@ def render_html(proposal: dict, recurrences: list | None = None, max_chains: int
     """The proposal as one self-contained HTML page (inline CSS, base64 PNG charts, escaped text)."""
     ctx = _context(proposal, recurrences, max_chains)
     return _TEMPLATES.get_template("proposal.html").render(
-        **ctx, pct=_pct, fmt=_fmt, profile_png=profile_chart_png(proposal), score_png=score_chart_png(proposal))
+        **ctx, pct=_pct, fmt=_fmt, share=_share, interval=_interval, profile_png=profile_chart_png(proposal), score_png=score_chart_png(proposal))

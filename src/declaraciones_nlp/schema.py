@@ -42,7 +42,16 @@ AXIS_COLOURS: dict[str, str] = {
 }
 
 ACTS: tuple[str, ...] = ("commitment", "reaffirmation", "acknowledgement", "concern", "other")
+ACT_NAMES_ES: dict[str, str] = {
+    "commitment": "compromiso", "reaffirmation": "reafirmación", "acknowledgement": "reconocimiento",
+    "concern": "preocupación", "other": "otro",
+}
+KIND_NAMES_ES: dict[str, str] = {"items": "declaración (ítems)", "prose": "relato de reunión (prosa)",
+                                 "articles": "tratado (artículos)"}
 LANGS: tuple[str, ...] = ("es", "en")
+# What a document's text is (front matter `kind`): the declaration's own items, a report of the
+# meeting in prose (news, a ministry's note, a thesis' account), a treaty's articles.
+DOCUMENT_KINDS: tuple[str, ...] = ("items", "prose", "articles")
 
 
 def validate_labels(labels: list[str] | tuple[str, ...]) -> tuple[str, ...]:
@@ -82,7 +91,9 @@ class Document:
     lang: str = "es"
     citation: str | None = None
     excerpt_only: bool = False
+    kind: str | None = None  # "items": the declaration's own items; "prose": a report of the meeting
     page_starts: tuple[int, ...] = (0,)
+    ocr_confidence: float | None = None  # mean word confidence (0–100) when the text was read by OCR
 
     @property
     def year(self) -> int | None:

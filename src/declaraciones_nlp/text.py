@@ -7,7 +7,7 @@ the metadata reader and the proposal see the same words:
     'mineria fiscal'
     >>> guess_lang("The parties agreed to expand trade.")
     'en'
-    >>> country_code("pe", "--country")
+    >>> country_code("pe", "country")
     'PE'
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 import unicodedata
 from typing import Iterable
 
-from .errors import InputError
+from .errors import FieldError
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
@@ -83,9 +83,11 @@ def country_code(value: object, option: str) -> str:
     """`value` as an upper-case party code (ISO 3166-1 alpha-2 or EU), or InputError naming `option`."""
     code = str(value if value is not None else "").strip().upper()
     if not _CODE_SHAPE.match(code):
-        raise InputError(option, f"not a two-letter country code: {value!r}")
+        raise FieldError(option, f"not a two-letter country code: {value!r}",
+                         f"«{value}» no es un código de país de dos letras")
     if code not in PARTY_CODES:
-        raise InputError(option, f"not an ISO 3166 country code (or EU): {value!r}")
+        raise FieldError(option, f"not an ISO 3166 country code (or EU): {value!r}",
+                         f"«{value}» no es un código de país ISO 3166 (ni EU)")
     return code
 
 
@@ -95,15 +97,31 @@ def country_codes(value: str | Iterable[object], option: str) -> tuple[str, ...]
     return tuple(country_code(part, option) for part in parts if part)
 
 
-def dyad_code(value: object, option: str = "--dyad") -> str:
+def dyad_code(value: object, option: str = "dyad") -> str:
     """A pair of different parties as its sorted code: `"pe-co"` → `"CO-PE"`."""
     parts = [p for p in _SEPARATORS.split(str(value).strip()) if p]
     if len(parts) != 2:
-        raise InputError(option, f"not a pair of country codes like PE-CO: {value!r}")
+        raise FieldError(option, f"not a pair of country codes like PE-CO: {value!r}",
+                         f"«{value}» no es un par de códigos de país como PE-CO")
     codes = sorted(country_code(part, option) for part in parts)
     if codes[0] == codes[1]:
-        raise InputError(option, f"a dyad needs two different countries: {value!r}")
+        raise FieldError(option, f"a dyad needs two different countries: {value!r}",
+                         f"un par necesita dos países distintos: «{value}»")
     return "-".join(codes)
+
+
+def party_set(value: str | Iterable[object], option: str = "parties") -> tuple[str, ...]:
+    """The parties of a declaration, sorted: at least two different known codes, or FieldError.
+
+    `"pe,us"` → `("PE", "US")`; `"PE,XX"` and `"PE"` are refused (a document of one
+    party, or of an unknown one, would be stored under a dyad no query can ask for).
+    """
+    codes = tuple(sorted(set(country_codes(value, option))))
+    if len(codes) < 2:
+        shown = ",".join(codes) or str(value)
+        raise FieldError(option, f"a declaration needs at least two different parties, got {shown!r}",
+                         f"una declaración necesita al menos dos partes distintas; se recibió «{shown}»")
+    return codes
 
 
 def join_parties(parties: Iterable[str]) -> str:

@@ -220,7 +220,7 @@ def metrics_table(block: dict[str, Any]) -> list[str]:
     for label, row in block["per_label"].items():
         if row["support"] or row.get("predicted"):
             lines.append(f"| {label} | {_fmt(row['precision'])} | {_fmt(row['recall'])} | {_fmt(row['f1'])} | {row['support']} |")
-    lines.append(f"| **macro F1** | | | **{_fmt(block['macro_f1'])}** | {block['n']} |")
+    lines.append(f"| **macro F1 (five axes)** | | | **{_fmt(block['macro_f1'])}** | {block['n']} |")
     lines.append(f"| micro F1 | | | {_fmt(block['micro_f1'])} | |")
     return lines
 

@@ -130,9 +130,13 @@ class RefResolver:
         name, n = ref["file"], ref["n"]
         units = self.units(collection, name)
         found = next((unit for unit in units if unit.n == n), None)
+        actual = hashlib.sha1(found.text.encode("utf-8")).hexdigest() if found is not None else None
+        if actual != sha1:  # renumbered by a change of the segmenter: the same text elsewhere in the file
+            same = [unit for unit in units if hashlib.sha1(unit.text.encode("utf-8")).hexdigest() == sha1]
+            if len(same) == 1:
+                return same[0]
         if found is None:
             raise InputError(where, f"ref {name}#{n}: the file has {len(units)} items")
-        actual = hashlib.sha1(found.text.encode("utf-8")).hexdigest()
         if actual != sha1:
             raise InputError(where, f"ref {name}#{n}: sha1 mismatch (the item text changed: {actual[:12]} ≠ {str(sha1)[:12]})")
         return found

@@ -243,6 +243,11 @@ class SentenceEmbedder:
             if partial is not None:
                 partial.unlink(missing_ok=True)
 
+    def forget(self) -> None:
+        """Drop what this process holds in memory (the disk cache is `config.embeddings_cache()`)."""
+        self._cache.clear()
+        self._disk.clear()
+
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         """(len(texts), 384) unit vectors, one per text."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]

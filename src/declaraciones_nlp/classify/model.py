@@ -58,7 +58,9 @@ class ModelConfig:
     lexicon_weight: float = 2.0
     heading_weight: float = 1.5
     class_weight: str | None = "balanced"
-    real_weight: float = 6.0  # sample weight of real items against written ones
+    real_weight: float = 2.0  # sample weight of real items against written ones
+    article_weight: float = 1.0  # sample weight of treaty articles (real, but another register)
+    max_words: int = 200  # features read only an item's first words (0 = all): long treaty articles
     stack: bool = True  # calibrate on the linear score plus the lexicon's evidence
     stack_C: float = 1.0
     fragments: bool = True  # with `stack`: also calibrate on the best score among the item's list fragments
@@ -74,7 +76,7 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ModelConfig":
-        data = {"fragments": False} | dict(data)  # models saved before fragments existed
+        data = {"fragments": False, "max_words": 0} | dict(data)  # models saved before these existed
         for key in ("features", "word_ngrams", "char_ngrams"):
             if key in data:
                 data[key] = tuple(data[key])
@@ -249,7 +251,7 @@ class AxisClassifier:
     def fit(self, items: Sequence[Any], lexicon: Lexicon | None = None) -> "AxisClassifier":
         """Fit on labelled items (objects with text, labels, lang, section, group)."""
         cfg = self.config
-        texts = [it.text for it in items]
+        texts = [self._clip(it.text) for it in items]
         langs = [it.lang for it in items]
         sections = [it.section for it in items]
         Y = label_matrix([it.labels for it in items])
@@ -257,7 +259,7 @@ class AxisClassifier:
         self._make_vectorizers()
         X = self._features(texts, langs, sections, fit=True)
         folds = assign_folds([it.group for it in items], cfg.folds, cfg.seed)
-        weight = np.array([1.0 if getattr(it, "written", False) else cfg.real_weight for it in items])
+        weight = self._weights(items, cfg.real_weight)
         n, d = X.shape
         self.coef_ = np.zeros((N_LABELS, d))
         self.intercept_ = np.zeros(N_LABELS)
@@ -282,7 +284,7 @@ class AxisClassifier:
             fit_label(j)
         # calibration (a small stacker per label on out-of-fold scores): the linear score,
         # and with `stack` also the lexicon's own evidence, weighted toward real items
-        tw = np.array([1.0 if getattr(it, "written", False) else cfg.threshold_real_weight for it in items])
+        tw = self._weights(items, cfg.threshold_real_weight)
         lex = self._lexicon_raw(texts) if cfg.stack else None
         Z = self._stack_inputs(oof, lex, oof_frag)
         self.platt_ = np.zeros((N_LABELS, Z.shape[2] + 1))
@@ -304,6 +306,16 @@ class AxisClassifier:
         self.oof_labels_ = decide(self.oof_probs_, self.thresholds_, self.rule_)
         self.folds_ = folds
         return self
+
+    def _weights(self, items: Sequence[Any], real: float) -> np.ndarray:
+        """Per item: 1 for a written item, `real` for a real one, `article_weight` for a treaty article."""
+
+        def weight(it: Any) -> float:
+            if getattr(it, "written", False):
+                return 1.0
+            return self.config.article_weight if getattr(it, "kind", None) == "articles" else real
+
+        return np.array([weight(it) for it in items])
 
     def _lexicon_raw(self, texts: Sequence[str]) -> np.ndarray:
         """Per item: log1p of the lexicon's count per label, and whether any axis term was found."""
@@ -347,11 +359,19 @@ class AxisClassifier:
         return _sigmoid(np.einsum("nlk,lk->nl", Z, self.platt_[:, :-1]) + self.platt_[:, -1])
 
     # -- prediction -------------------------------------------------------
-    @staticmethod
-    def _inputs(texts, langs, sections) -> tuple[list[str], list[str], list[str | None]]:
-        """The texts with a language (guessed when not given) and a section (or None) each."""
+    def _clip(self, text: str) -> str:
+        """The first `max_words` words of a long text: an article's subject is stated early,
+        and its full length would cost the solver far more than it teaches."""
+        if not self.config.max_words:
+            return text
+        words = text.split(maxsplit=self.config.max_words)
+        return text if len(words) <= self.config.max_words else " ".join(words[: self.config.max_words])
+
+    def _inputs(self, texts, langs, sections) -> tuple[list[str], list[str], list[str | None]]:
+        """The texts (clipped) with a language (guessed when not given) and a section (or None) each."""
         texts = list(texts)
         langs = list(langs) if langs is not None else [guess_lang(t) for t in texts]
+        texts = [self._clip(t) for t in texts]
         sections = [s if isinstance(s, str) else None for s in sections] if sections is not None else [None] * len(texts)
         return texts, langs, sections
 
@@ -497,9 +517,6 @@ class AxisClassifier:
         model.platt_, model.thresholds_ = arrays["platt"], arrays["thresholds"]
         model.rule_ = state.get("decision_rule", "other-wins")
         return model
-
-    def with_config(self, **changes) -> "AxisClassifier":
-        return AxisClassifier(replace(self.config, **changes), self.version)
 
 
 def classify_items(

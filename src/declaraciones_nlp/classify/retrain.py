@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..errors import InputError, ModelError
 from .artefacts import active_dir, read_meta, write_meta
+from .data import LabelledItem
 
 
 @dataclass(frozen=True)
@@ -40,13 +41,16 @@ def current_meta() -> dict | None:
 
 def train_and_compare(data: Sequence[Path] | None = None, out: Path | None = None, default: bool = False,
                       quiet_if_current: bool = False, make_current: bool = False, seed: int = 0,
-                      semantic: bool = False, compare: bool = True, ship: bool = False) -> Trained:
+                      semantic: bool = False, compare: bool = True, ship: bool = False,
+                      corrections: Sequence[LabelledItem] = (), corrections_seen: dict | None = None) -> Trained:
     """Train the axis classifier, then (with `compare`) set it against the model that was current.
 
     With `default`: all of corpus/labeled/ into the next models/axes-v<N>/, made
     current (nothing is done with `quiet_if_current` when the current model was
     made from the same data, lexicon and settings); with `ship` as well, into the model
-    the package ships instead. Otherwise `data` into `out`.
+    the package ships instead. Otherwise `data` into `out`. `corrections` (reviewed
+    items, `review_loop.training_corrections`) replace the labels of the same texts and
+    are added where new; alone, they go with corpus/labeled/ into the next models/axes-v<N>/.
     A comparison that cannot be made is a warning: the new model is written.
     """
     from .train import default_config, train, train_default
@@ -56,9 +60,16 @@ def train_and_compare(data: Sequence[Path] | None = None, out: Path | None = Non
     previous = current_meta()
     if ship and not default:
         raise InputError("--ship", "goes with --default (the shipped model is trained on corpus/labeled/)")
-    if default:
-        if data or out:
-            raise InputError("--default", "cannot be combined with --data or --out")
+    if ship and corrections:
+        raise InputError("--corrections", "the shipped model is trained on corpus/labeled/ alone")
+    if default and (data or out):
+        raise InputError("--default", "cannot be combined with --data or --out")
+    if corrections:
+        from .data import default_data_paths
+
+        meta = _train_corrected(data or default_data_paths(), out, config, make_current or default, corrections,
+                                corrections_seen)
+    elif default:
         meta = train_default(quiet_if_current=quiet_if_current, config=config, ship=ship)
         if meta is None:
             return Trained(None)
@@ -74,6 +85,21 @@ def train_and_compare(data: Sequence[Path] | None = None, out: Path | None = Non
         return Trained(meta, previous, compare_versions(previous, meta))
     except ModelError as exc:
         return Trained(meta, previous, warning=f"not compared with the current model: {exc}")
+
+
+def _train_corrected(paths: Sequence[Path], out: Path | None, config: Any, make_current: bool,
+                     corrections: Sequence[LabelledItem], seen: dict | None) -> dict:
+    """Train on `paths` with the reviewers' labels; meta.json records which corrections it saw."""
+    from .corrections import with_corrections
+    from .data import RefResolver, load_labelled
+    from .train import train
+
+    resolver = RefResolver()
+    items = with_corrections(load_labelled(paths, resolver), corrections)
+    meta = train(paths, out, config=config, make_current=make_current, items=items, missing=resolver.missing)
+    meta["data"]["corrections"] = dict(seen or {}, items=len(corrections))
+    write_meta(Path(meta["dir"]), {key: value for key, value in meta.items() if key != "dir"})
+    return meta
 
 
 def evaluate_and_record(data: Sequence[Path] | None = None, model_dir: Path | None = None,

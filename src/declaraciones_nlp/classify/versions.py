@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ModelError
+from ..schema import AXES
 from .artefacts import read_meta
 from .metrics import label_indicator
 from .train import in_subset, subset_names
@@ -29,7 +30,8 @@ COLUMNS = ["subset", "n", "previous", "new", "change", "low", "high", "verdict"]
 
 
 def _macro_f1(weights: np.ndarray, gold: np.ndarray, pred: np.ndarray) -> np.ndarray:
-    """Macro-F1 over the labels with support (as `metrics.scores`), one per row of item weights."""
+    """Macro-F1 over the five axes with support (as `metrics.scores`), one per row of item weights."""
+    gold, pred = gold[:, : len(AXES)], pred[:, : len(AXES)]
     tp = weights @ (gold * pred)
     fp = weights @ ((1 - gold) * pred)
     fn = weights @ (gold * (1 - pred))

@@ -5,7 +5,18 @@ parse options, call the library and print.
 """
 from __future__ import annotations
 
-from . import data_cmds, ingest_cmds, model_cmds, pipeline_cmds, propose_cmds, query_cmds, serve_cmd  # noqa: F401,E402
+from . import (  # noqa: F401,E402
+    data_cmds,
+    documents_cmds,
+    followup_cmds,
+    ingest_cmds,
+    model_cmds,
+    pipeline_cmds,
+    propose_cmds,
+    query_cmds,
+    review_cmds,
+    serve_cmd,
+)
 from ._util import app
 
 

@@ -11,7 +11,7 @@ import typer.core
 from rich.console import Console
 from rich.markup import escape
 
-from ..errors import DeclaracionesError
+from ..errors import DeclaracionesError, FieldError
 
 # no markup by default: file names, titles and messages may hold "[...]"; the few styled lines say markup=True
 console = Console(markup=False)
@@ -96,6 +96,8 @@ def handle_errors(func: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
+        except FieldError as exc:  # the library names the field (min_score), the user typed the flag
+            fail(f"{flag_of(exc.field)}: {exc.reason}".splitlines()[0])
         except DeclaracionesError as exc:
             fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         except KeyboardInterrupt:
@@ -107,11 +109,14 @@ def handle_errors(func: Callable) -> Callable:
     return wrapper
 
 
-def open_corpus(db: Optional[str]):
-    """The store as a `Corpus` (pandas and SQLAlchemy are imported here, by the commands that read it)."""
+def open_corpus(db: Optional[str], create: bool = False):
+    """The store as a `Corpus` (pandas and SQLAlchemy are imported here, by the commands that read it).
+
+    Only the commands that store documents (`ingest`, `run`) pass `create`: every other one
+    refuses a database that does not exist, naming the path it tried."""
     from ..api import Corpus
 
-    return Corpus(db)
+    return Corpus(db, create=create)
 
 
 def records(frame) -> list[dict]:
@@ -119,6 +124,11 @@ def records(frame) -> list[dict]:
     from ..records import to_records
 
     return to_records(frame)
+
+
+def flag_of(field: str) -> str:
+    """The command-line flag of a library field: `min_score` → `--min-score`."""
+    return field if field.startswith("-") else "--" + field.replace("_", "-")
 
 
 def split_codes(value: Optional[str]) -> Optional[list[str]]:

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from ..errors import NoItemsFound
-from ._util import TableJsonl, app, console, handle_errors, split_codes
+from ._util import TableJsonl, app, console, err_console, handle_errors, split_codes
 
 
 @app.command()
@@ -21,22 +21,30 @@ def segment(
     date: Optional[str] = typer.Option(None, "--date", help="Override the date (YYYY-MM-DD)."),
     mechanism: Optional[str] = typer.Option(None, "--mechanism", help="Override the mechanism."),
     title: Optional[str] = typer.Option(None, "--title", help="Override the title."),
+    ocr: bool = typer.Option(False, "--ocr", help="Read scanned PDFs with OCR (tesseract, Spanish and English)."),
 ) -> None:
     """Split declarations into agreement items and print them (nothing is stored)."""
     from ..ingest import iter_input_files, read_document
-    from ..segment import segment as segment_document
+    from ..segment import segment_accounted
 
     overrides = {"parties": split_codes(parties), "date": date, "mechanism": mechanism, "title": title}
     for path in iter_input_files(paths):
-        document = read_document(path, overrides)
-        items = segment_document(document)
+        document = read_document(path, overrides, ocr=ocr)
+        if document.ocr_confidence is not None:
+            from .pipeline_cmds import ocr_note
+
+            err_console.print(ocr_note(str(path), document.ocr_confidence), highlight=False, soft_wrap=True)
+        found = segment_accounted(document)
+        items = found.items
+        for warning in found.warnings(str(path)):
+            err_console.print(f"warning: {warning}", highlight=False, soft_wrap=True)
         if not items:
             raise NoItemsFound(str(path), "no agreement items found")
         if format is TableJsonl.jsonl:
             for item in items:
                 row = {"doc": document.id, "file": str(path), "n": item.n, "text": item.text, "section": item.section,
                        "page": item.page, "start": item.start, "end": item.end, "lang": item.lang, "verb": item.verb,
-                       "act": item.act}
+                       "act": item.act, "ocr_confidence": document.ocr_confidence}
                 typer.echo(json.dumps(row, ensure_ascii=False))
             continue
         meta = f"{document.date or '?'} · {','.join(document.parties) or '?'} · {document.mechanism or '?'}"

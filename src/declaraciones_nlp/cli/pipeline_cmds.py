@@ -28,9 +28,23 @@ def print_summary(summary: IngestSummary) -> None:
         f"({summary.items_stored} items), {len(summary.duplicates)} already stored, "
         f"{len(summary.refused)} refused, in {summary.seconds:.1f} s."
     )
+    for path, message in summary.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(path)}: {escape(message)}", markup=True, highlight=False,
+                          soft_wrap=True)
     for path, reason in summary.refused:
         message = reason if path in reason else f"{path}: {reason}"
         err_console.print(f"[red]refused[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+    for path, confidence in summary.ocr:
+        console.print(ocr_note(path, confidence), highlight=False, soft_wrap=True)
+    for path, twin_id, method in summary.twins:
+        console.print(f"{path}: translation of document {twin_id} (items aligned by {method}); "
+                      "the pair counts once", highlight=False, soft_wrap=True)
+
+
+def ocr_note(path: str, confidence: float) -> str:
+    """One line saying that a file was read by OCR, and how sure the OCR was."""
+    advice = "check the items against the scan" if confidence < 85 else "items may still hold OCR errors"
+    return f"{path}: read by OCR, mean word confidence {confidence:.0f}/100 ({advice})"
 
 
 @app.command()
@@ -43,6 +57,7 @@ def ingest(
     date: Optional[str] = typer.Option(None, "--date", help="Override the date (YYYY-MM-DD or YYYY)."),
     mechanism: Optional[str] = typer.Option(None, "--mechanism", help="Override the mechanism."),
     title: Optional[str] = typer.Option(None, "--title", help="Override the title."),
+    ocr: bool = typer.Option(False, "--ocr", help="Read scanned PDFs with OCR (tesseract, Spanish and English)."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes (default: up to the cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
@@ -51,10 +66,12 @@ def ingest(
     Exits non-zero when any file was refused (the others are stored).
     """
     overrides = overrides_from_options(parties, date, mechanism, title)
+    if ocr:
+        overrides["ocr"] = True
     from ..classify import load_model
 
     classifier = load_model(model)
-    with open_corpus(db) as corpus:
+    with open_corpus(db, create=True) as corpus:
         summary = corpus.ingest(paths, model=classifier, silent=quiet, workers=workers, **overrides)
     print_summary(summary)
     if summary.refused:

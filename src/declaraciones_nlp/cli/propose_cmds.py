@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ..config import RECURRENCE_MIN_SIMILARITY as DEFAULT_MIN_SIMILARITY
 from ..errors import InputError
 from ._util import DbOption, TableJson, app, console, err_console, handle_errors, open_corpus, split_codes
 
@@ -54,6 +55,8 @@ def propose(
     half_life: float = typer.Option(10.0, "--half-life", min=0.0,
                                     help="Years after which a declaration counts half (0: no recency weighting)."),
     min_docs: int = typer.Option(3, "--min-docs", min=0, help="Fewer documents than this for a party triggers a warning."),
+    resamples: int = typer.Option(500, "--resamples", min=0,
+                                  help="Document resamples measuring how stable the order is (0: skip; seed 0)."),
     db: Optional[str] = DbOption,
 ) -> None:
     """Propose the thematic axes of a mechanism between two parties, from the stored declarations.
@@ -69,7 +72,7 @@ def propose(
             ReportFormat.html if suffix == "htm" else ReportFormat.md)
     with open_corpus(db) as corpus:
         report = corpus.proposal_report(pair, top=top, since=since, joint_weight=joint_weight,
-                                        half_life=half_life or None, min_docs=min_docs)
+                                        half_life=half_life or None, min_docs=min_docs, resamples=resamples)
     _write(report.render(fmt.value), out)
     if out is not None or fmt is ReportFormat.json:
         for warning in report.proposal["warnings"]:
@@ -80,8 +83,9 @@ def propose(
 @handle_errors
 def recurrences(
     dyad: Optional[str] = typer.Option(None, "--dyad", help="Only this pair, e.g. PE-BO (default: every pair)."),
-    min_similarity: float = typer.Option(0.8, "--min-similarity", min=0.0, max=1.0,
-                                         help="Cosine similarity (character n-grams) above which two items are the same commitment."),
+    min_similarity: float = typer.Option(DEFAULT_MIN_SIMILARITY, "--min-similarity", min=0.0, max=1.0,
+                                         help="Cosine similarity (character n-grams) above which two items are the same "
+                                              "commitment (default chosen on labelled pairs: see the README)."),
     fmt: TableJson = typer.Option(TableJson.table, "--format", help="Output format."),
     db: Optional[str] = DbOption,
 ) -> None:

@@ -1,4 +1,4 @@
-"""Commands for ministry staff: freq, search, export, documents, remove."""
+"""Commands for ministry staff: freq, search, export, remove (`documents` is in documents_cmds)."""
 from __future__ import annotations
 
 import csv
@@ -39,6 +39,8 @@ FILTER_OPTIONS: dict[str, tuple[type, Any]] = {
                                                                 "least this (0-1) instead of the assigned labels.")),
     "model_version": (str, typer.Option(None, "--model-version",
                                         help="Labels of this model version (default: the current model).")),
+    "twins": (str, typer.Option(None, "--twins", help="A declaration stored in two languages counts once, "
+                                                      "in Spanish: `en` keeps the English text, `both` counts both.")),
 }
 
 
@@ -97,26 +99,31 @@ def freq_cmd(
     fmt: TableCsvJson = typer.Option(TableCsvJson.table, "--format",
                                      help="Output: table, csv or json (a list of row objects)."),
     chart: Optional[Path] = typer.Option(None, "--chart", help="Also draw a bar chart to FILE.png or FILE.svg."),
+    share_of: str = typer.Option("group", "--share-of", help="By axis and another field: the share within each "
+                                 "group (share_in_dyad, default) or of all the filtered items (all)."),
     db: Optional[str] = DbOption,
 ) -> None:
-    """How many agreement items fall in each group, and their share of the filtered items.
+    """How many agreement items fall in each group, and their share of the filtered items
+    (by axis and another field: of the group's axis labels, column share_in_FIELD).
 
     Example: declaraciones freq --by axis --by year --country CO --since 2014
     """
     from ..query import check_by, freq_table
     from ..store import Store
+    from ..store.location import require_existing
 
     fields = check_by(by or ["axis"])
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         raise InputError("--chart", f"a chart is written as .png or .svg, not {chart.name!r}")
     # plain rows, no DataFrame: pandas is imported only to draw a chart
+    require_existing(db)  # a mistyped --db is refused in one line, as by every reading command
     with Store(db) as store:
-        table = freq_table(store, fields, filters)
+        table = freq_table(store, fields, filters, share_of)
         if chart is not None:
             from ..charts import bar_chart
             from ..query import freq
 
-            bar_chart(freq(store, fields, filters), chart)
+            bar_chart(freq(store, fields, filters, share_of), chart)
             err_console.print(f"chart written to {chart}", highlight=False)
     if fmt is TableCsvJson.json:
         typer.echo(json.dumps(table.records(), ensure_ascii=False, indent=2))
@@ -133,11 +140,12 @@ def freq_cmd(
 def _freq_table(freq: FreqTable) -> Table:
     table = Table(title=f"{freq.total} agreement items")
     for column in freq.columns:
-        table.add_column(column, justify="right" if column in ("items", "share", "year") else "left")
+        table.add_column(column, justify="right" if column in ("items", "year") or column.startswith("share")
+                         else "left")
     for row in freq.rows:
         cells = []
         for column, value in zip(freq.columns, row):
-            if column == "share":
+            if column.startswith("share"):
                 cells.append(f"{value * 100:.1f} %")
             elif column == "axis":
                 cells.append(f"{value} ({AXIS_SHORT_ES.get(value, value)})")
@@ -200,29 +208,6 @@ def export_cmd(
     with open_corpus(db) as corpus:
         path = corpus.export(out, kind, filters)
     err_console.print(f"wrote {path}", highlight=False)
-
-
-@app.command("documents")
-@handle_errors
-def documents_cmd(
-    fmt: TableCsvJson = typer.Option(TableCsvJson.table, "--format", help="Output: table, csv or json."),
-    db: Optional[str] = DbOption,
-) -> None:
-    """List the stored declarations: id, date, parties, mechanism, title and number of items."""
-    with open_corpus(db) as corpus:
-        frame = corpus.documents()
-    _print_frame(frame, fmt, _documents_table)
-
-
-def _documents_table(frame: pd.DataFrame) -> Table:
-    columns = ("id", "date", "dyad", "mechanism", "title", "items")
-    table = Table(title=f"{len(frame)} documents")
-    for column in columns:
-        table.add_column(column, justify="right" if column == "items" else "left", overflow="fold",
-                         no_wrap=column in ("id", "date", "dyad", "items"))
-    for row in records(frame):
-        table.add_row(*[_cell(row[c]) for c in columns])
-    return table
 
 
 @app.command("remove")

@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .. import config
-from ..errors import InputError, UnreadableDocument
+from ..errors import FieldError, InputError, ScannedDocument, UnreadableDocument
 from ..schema import Document
+from ..text import party_set
 from .clean import clean_pages, dehyphenate
 from .metadata import extract_metadata, parse_date
 
 SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 OVERRIDE_KEYS = ("title", "date", "parties", "mechanism", "place", "edition", "lang")
+READ_OPTIONS = ("ocr",)  # how to read, carried with the overrides to worker processes
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -39,12 +41,16 @@ def iter_input_files(paths: Iterable[Path | str]) -> list[Path]:
     return [p for p in found if not (p in seen or seen.add(p))]
 
 
-def read_document(path: Path | str, overrides: Mapping[str, Any] | None = None) -> Document:
+def read_document(path: Path | str, overrides: Mapping[str, Any] | None = None, ocr: bool = False) -> Document:
     """Read a declaration file into a `Document` (cleaned text, pages, metadata).
 
     Raises `UnreadableDocument(path, reason)` for a missing, unsupported, empty,
-    oversized, binary, corrupt, encrypted or scanned file.
+    oversized, binary, corrupt or encrypted file, and for a scanned PDF unless
+    `ocr` (or `overrides["ocr"]`) asks for OCR with tesseract (`ingest/ocr.py`):
+    the document then carries the mean word confidence in `ocr_confidence`.
     """
+    overrides = dict(overrides or {})
+    ocr = bool(overrides.pop("ocr", False)) or ocr
     path = Path(path)
     name = str(path)
     if not path.exists():
@@ -63,10 +69,19 @@ def read_document(path: Path | str, overrides: Mapping[str, Any] | None = None) 
         raise UnreadableDocument(name, "empty file")
     data = path.read_bytes()
     front: dict[str, Any] = {}
+    confidence = None
     if suffix == ".pdf":
         from .pdf import read_pdf_pages
 
-        text, page_starts = clean_pages(read_pdf_pages(path, data))
+        try:
+            pages = read_pdf_pages(path, data)
+        except ScannedDocument:
+            if not ocr:
+                raise
+            from .ocr import ocr_pdf_pages
+
+            pages, confidence = ocr_pdf_pages(path, data)
+        text, page_starts = clean_pages(pages)
     elif suffix == ".docx":
         from .docx import read_docx
 
@@ -92,7 +107,7 @@ def read_document(path: Path | str, overrides: Mapping[str, Any] | None = None) 
     if not text.strip():
         raise UnreadableDocument(name, "no text in the file" if front else "empty file")
     meta = extract_metadata(text, front)
-    meta.update(check_overrides(overrides or {}))
+    meta.update(check_overrides(overrides))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Document(
         id=digest[:16],
@@ -100,6 +115,7 @@ def read_document(path: Path | str, overrides: Mapping[str, Any] | None = None) 
         content_hash=digest,
         source_path=name,
         page_starts=tuple(page_starts),
+        ocr_confidence=None if confidence is None else round(confidence, 1),
         **meta,
     )
 
@@ -109,13 +125,15 @@ def _check_date(value: str) -> str:
     if not _ISO_DATE.match(value):
         parsed = parse_date(value)
         if not parsed:
-            raise InputError("--date", f"{value!r} is not a date (use YYYY-MM-DD)")
+            raise FieldError("date", f"{value!r} is not a date (use YYYY-MM-DD)",
+                             f"«{value}» no es una fecha (use AAAA-MM-DD)")
         value = parsed
     try:
         year, month, day = (value.split("-") + ["01", "01"])[:3]
         date(int(year), int(month), int(day))
     except ValueError:
-        raise InputError("--date", f"{value!r} is not a valid calendar date") from None
+        raise FieldError("date", f"{value!r} is not a valid calendar date",
+                         f"«{value}» no es una fecha válida del calendario") from None
     return value
 
 
@@ -123,22 +141,17 @@ def check_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
     """Validate metadata given by the user; values left as None are ignored."""
     out: dict[str, Any] = {}
     for key, value in overrides.items():
-        if value is None or value == "" or value == []:
+        if value is None or value == "" or value == [] or key in READ_OPTIONS:
             continue
         if key not in OVERRIDE_KEYS:
             raise InputError(key, f"unknown metadata field (known: {', '.join(OVERRIDE_KEYS)})")
         if key == "parties":
-            parts = value.split(",") if isinstance(value, str) else list(value)
-            codes = tuple(sorted({str(p).strip().upper() for p in parts if str(p).strip()}))
-            bad = [c for c in codes if not re.fullmatch(r"[A-Z]{2}", c)]
-            if bad:
-                raise InputError("--parties", f"{bad[0]!r} is not a two-letter country code")
-            out[key] = codes
+            out[key] = party_set(value, "parties")
         elif key == "date":
             out[key] = _check_date(str(value).strip())
         elif key == "lang":
             if value not in ("es", "en"):
-                raise InputError("--lang", f"{value!r} is not a supported language (es, en)")
+                raise FieldError("lang", f"{value!r} is not a supported language (es, en)")
             out[key] = value
         else:
             out[key] = " ".join(str(value).split())

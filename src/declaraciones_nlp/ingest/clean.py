@@ -50,7 +50,7 @@ def clean_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
         drop = set()
         for pos in idx[:_EDGE] + idx[-_EDGE:]:
             line = lines[pos]
-            if _shape(line) in running or is_page_number(line):
+            if is_page_number(line) or _shape(line) in running:
                 drop.add(pos)
         notes = _footnote_lines(lines, [i for i in idx if i not in drop])
         drop |= notes
@@ -59,7 +59,48 @@ def clean_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
             kept = _drop_footnote_markers(kept, {_SUPERSCRIPT_LEAD.match(lines[i].strip()).group(0) for i in notes})
         page = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
         cleaned.append(page)
-    return join_pages(cleaned)
+    return join_pages(_drop_furniture_inside_sentences(cleaned))
+
+
+_JOINING_WORDS = frozenset(
+    "and or of the in to for with on at by a an as its their our y o de la el en los las del con para por a al su sus "
+    "que e u".split()
+)
+_SENTENCE_END = re.compile(r"[.;:!?…)\]\"”’»]\s*$")
+
+
+def _furniture_like(line: str) -> bool:
+    """A short line that is not a sentence: "Joint Presidential Declaration – United States and Peru"."""
+    words = line.split()
+    if not 0 < len(words) <= 16 or _SENTENCE_END.search(line) or not line.lstrip()[:1].isupper():
+        return False
+    if words[-1].lower() in _JOINING_WORDS:
+        return False  # "… private investment in solar and": a sentence going on
+    content = [w for w in words if w.lower() not in _JOINING_WORDS]
+    capitalised = sum(w[:1].isupper() or not w[:1].isalpha() for w in content)
+    return len(words) <= 4 or capitalised >= 0.75 * len(content)
+
+
+def _drop_furniture_inside_sentences(pages: list[str]) -> list[str]:
+    """A header or footer found on one page only, caught where it cuts a sentence in two: the page ends
+    mid-sentence, then short unpunctuated lines, then the sentence goes on in lower case on the next page."""
+    out = [page.split("\n") for page in pages]
+    for k in range(len(out) - 1):
+        head, tail = out[k], out[k + 1]
+        body_start = next((i for i, l in enumerate(tail) if l.strip() and not _furniture_like(l)), None)
+        if body_start is None or not re.match(r"\s*[a-záéíóúñü]", tail[body_start]):
+            continue
+        furniture_tail = [i for i in range(body_start) if tail[i].strip()]
+        end = len(head)
+        while end > 0 and (not head[end - 1].strip() or _furniture_like(head[end - 1])):
+            end -= 1
+        trailing = [i for i in range(end, len(head)) if head[i].strip()]
+        # keep at least one line before the break: the sentence that is cut
+        if end == 0 or _SENTENCE_END.search(head[end - 1]) or len(trailing) > 3 or len(furniture_tail) > 3:
+            continue
+        out[k] = head[:end]
+        out[k + 1] = tail[body_start:]
+    return ["\n".join(lines).strip("\n") for lines in out]
 
 
 _SUPERSCRIPT = "¹²³⁴⁵⁶⁷⁸⁹⁰"

@@ -17,6 +17,7 @@ _NOISE = re.compile(
 )
 _BR = "\x00"
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_EMPHASIS = {"strong", "b", "u"}
 
 
 def read_html(path: Path, data: bytes) -> tuple[str, dict]:
@@ -100,6 +101,11 @@ def _walk(node, blocks: list[str], depth: int) -> None:
         elif name in _BLOCKS:
             flush()
             _walk(child, blocks, depth)
+        elif name in _EMPHASIS and child.get_text().strip():
+            # bold and underlined runs keep a Markdown mark: a bold-only paragraph is a heading, a bold
+            # run-in title ("Security: …") is read as in the archive's Markdown
+            inner = " ".join(child.get_text(" ").split())
+            buffer.append(f" **{inner}** " if "**" not in inner else f" {inner} ")
         else:
             buffer.append(child.get_text(" "))
     flush()

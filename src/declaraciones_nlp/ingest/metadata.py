@@ -5,6 +5,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from ..schema import DOCUMENT_KINDS
 from ..text import fold, guess_lang
 
 MONTHS = {
@@ -182,6 +183,7 @@ def extract_metadata(body: str, front: dict[str, Any] | None = None) -> dict[str
         "lang": front.get("lang") or guess_lang(body),
         "citation": _clean_str(front.get("citation")),
         "excerpt_only": bool(front.get("excerpt_only", False)),
+        "kind": front.get("kind") if front.get("kind") in DOCUMENT_KINDS else None,
     }
 
 

@@ -5,7 +5,7 @@ import io
 import logging
 from pathlib import Path
 
-from ..errors import UnreadableDocument
+from ..errors import ScannedDocument, UnreadableDocument
 
 
 def read_pdf_pages(path: Path, data: bytes) -> list[str]:
@@ -33,5 +33,5 @@ def read_pdf_pages(path: Path, data: bytes) -> list[str]:
     if not pages:
         raise UnreadableDocument(str(path), "corrupt PDF: no pages")
     if not any(any(ch.isalnum() for ch in p) for p in pages):
-        raise UnreadableDocument(str(path), "no text layer: scanned PDF, needs OCR")
+        raise ScannedDocument(str(path), "no text layer: scanned PDF, needs OCR (add --ocr)")
     return pages

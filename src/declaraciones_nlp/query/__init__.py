@@ -9,6 +9,7 @@
     catalogue.py    what is stored: documents, one document, models, filter values
     counts.py       freq: grouped counts in SQL
     export.py       the item × axis table as csv, xlsx or parquet
+    twins.py        translation pairs: which member is counted, a document's twin, candidates
 
 Answers are pandas DataFrames (or `AgreementItem`s); `to_records` makes them JSON-ready.
 `freq_table` is `freq` without pandas (plain rows), for callers that only print the counts.
@@ -20,7 +21,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError
+from ..errors import FieldError, InputError
 from ..filters import Filters
 from ..store import Store
 from ..text import fold
@@ -37,12 +38,13 @@ _LAZY: dict[str, str] = {
     "EXPORT_FORMATS": ".export", "export": ".export",
     "FRAME_COLUMNS": ".frame", "count_matching": ".frame", "items": ".frame", "search_terms": ".frame",
     "stored_items": ".frame",
+    "twin_pairs": ".twins",
 }
 
 __all__ = [
     "EXPORT_FORMATS", "FRAME_COLUMNS", "Filters", "FreqTable", "GROUP_FIELDS", "check_by", "count_matching",
     "document", "documents", "export", "filter_options", "freq", "freq_table", "items", "models", "search",
-    "stored_items", "to_records",
+    "stored_items", "to_records", "twin_pairs",
 ]
 
 
@@ -71,7 +73,7 @@ def search(store: Store, q: str, filters: Filters | None = None, limit: int | No
     if not terms:
         raise InputError("query", "empty search query")
     if limit is not None and limit < 1:
-        raise InputError("--limit", f"must be at least 1, got {limit}")
+        raise FieldError("limit", f"must be at least 1, got {limit}")
     from .frame import search_terms
 
     return search_terms(store, terms, filters, limit, offset)

@@ -1,6 +1,7 @@
 """`Filters` turned into SQL, once, for every read: WHERE clauses on documents and items.
 
-Document-level filters (country, dyad, years, mechanism, document) are clauses on
+Document-level filters (country, dyad, years, mechanism, document, and the member of
+each translation pair left out of the counts) are clauses on
 `documents`; item-level ones (act, language, axis) on `items`, or on another
 table's item id when a count must not join a million items.
 """
@@ -11,11 +12,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..errors import InputError
+from ..errors import FieldError
 from ..filters import Filters
 from ..schema import OTHER
 from ..store.tables import document_parties, documents, items, labels, models
 from ..text import fold
+from .twins import hidden_twins
 
 
 def like_pattern(term: str) -> str:
@@ -31,7 +33,7 @@ def resolve_model(conn: Connection, requested: str | None) -> str | None:
     found = conn.execute(sa.select(models.c.version).where(models.c.version == requested)).scalar()
     if found is None:
         stored = conn.execute(sa.select(models.c.version).order_by(models.c.version)).scalars().all()
-        raise InputError("--model-version", f"unknown model version {requested!r} "
+        raise FieldError("model_version", f"unknown model version {requested!r} "
                                             f"(stored: {', '.join(stored) or 'none'})")
     return found
 
@@ -59,6 +61,10 @@ def doc_conditions(conn: Connection, filters: Filters, per_item: bool = False) -
         conds.append(d.c.dyad == filters.dyad)
     if filters.doc_id:
         conds.append(d.c.id == filters.doc_id)
+    else:  # a declaration stored in two languages counts once
+        hidden = hidden_twins(conn, filters.twins)
+        if hidden:
+            conds.append(d.c.id.not_in(hidden))
     for bound, compare in ((filters.since, lambda a, b: a >= b), (filters.until, lambda a, b: a <= b)):
         if bound is None:
             continue

@@ -2,7 +2,8 @@
 
 Without item-level filters (act, lang, axis, min-score), counts read the
 per-document summaries the store keeps (`label_counts`, `documents.n_items`):
-axis × year counts read the covering index `ix_label_counts` alone, other
+axis × year counts read the covering index `ix_label_counts` alone (unless a
+document-level condition applies, such as leaving out a translation twin), other
 groupings join those per-document counts to `documents` (and `document_parties`
 for countries) and re-group, and the total is a sum over documents. With
 item-level filters, counts go per (axis, year, document) through the label
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..errors import InputError
+from ..errors import FieldError
 from ..filters import Filters
 from ..schema import LABELS, OTHER
 from ..store import Store
@@ -35,7 +36,8 @@ _AXIS_ORDER = {label: k for k, label in enumerate(LABELS)}
 
 @dataclass(frozen=True)
 class FreqTable:
-    """`freq`'s answer without pandas: `rows` of (*group values, items, share) in `columns` order."""
+    """`freq`'s answer without pandas: `rows` of (*group values, items, share) in `columns` order
+    (the share column named by `share_column`)."""
 
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
@@ -51,16 +53,33 @@ def check_by(by: str | Sequence[str] | None) -> list[str]:
     fields = [by] if isinstance(by, str) else list(by or [])
     for field in fields:
         if field not in GROUP_FIELDS:
-            raise InputError("--by", f"unknown field {field!r} (known: {', '.join(GROUP_FIELDS)})")
+            raise FieldError("by", f"unknown field {field!r} (known: {', '.join(GROUP_FIELDS)})",
+                             f"campo desconocido «{field}» (válidos: {', '.join(GROUP_FIELDS)})")
     if len(set(fields)) != len(fields):
-        raise InputError("--by", "a field is given twice")
+        raise FieldError("by", "a field is given twice")
     return fields
 
 
-def freq(store: Store, by: str | Sequence[str] = ("axis",), filters: Filters | None = None) -> pd.DataFrame:
+SHARE_OF: tuple[str, ...] = ("group", "all")
+
+
+def share_column(by: Sequence[str], share_of: str = "group") -> str:
+    """The name of `freq`'s share column: `share_in_dyad` for `by=[dyad, axis]`, else `share`."""
+    others = [field for field in by if field != "axis"]
+    if share_of == "group" and "axis" in by and others:
+        return "share_in_" + "_".join(others)
+    return "share"
+
+
+def freq(store: Store, by: str | Sequence[str] = ("axis",), filters: Filters | None = None,
+         share_of: str = "group") -> pd.DataFrame:
     """Item counts grouped by `by` (any of axis, dyad, country, year, mechanism, act).
 
-    Columns: the group fields, `items` and `share`.
+    Columns: the group fields, `items` and a share. Grouped by axis and other
+    fields (`by=["dyad", "axis"]`), the share is within the group by default:
+    `share_in_dyad` = the pair's items on the axis / the pair's axis labels, so
+    a pair's shares add up to 1, as its bar in the web chart. `share_of="all"`
+    gives `share` of the whole filtered set instead, as below.
 
     `share` = items in the group / number of distinct items in the filtered set
     (all items passing `filters`, labelled or not). Grouping by `axis`, an item
@@ -73,31 +92,49 @@ def freq(store: Store, by: str | Sequence[str] = ("axis",), filters: Filters | N
     """
     import pandas as pd
 
-    table = freq_table(store, by, filters)
+    table = freq_table(store, by, filters, share_of)
     frame = pd.DataFrame(list(table.rows), columns=list(table.columns))
     frame["items"] = frame["items"].astype(int)
-    frame["share"] = frame["share"].astype(float)
+    column = table.columns[-1]
+    frame[column] = frame[column].astype(float)
     if "year" in frame:
         frame["year"] = frame["year"].astype("Int64")
     frame.attrs["total"] = table.total
     return frame
 
 
-def freq_table(store: Store, by: str | Sequence[str] = ("axis",), filters: Filters | None = None) -> FreqTable:
-    """`freq` as plain rows, sorted the same way (axes in `LABELS` order, missing values last).
+def freq_table(store: Store, by: str | Sequence[str] = ("axis",), filters: Filters | None = None,
+               share_of: str = "group") -> FreqTable:
+    """`freq` as plain rows, sorted the same way (axes in `LABELS` order, missing values last), with
+    the same share column (`share_column`).
 
     What the CLI prints: it needs neither pandas nor a DataFrame to do it.
     """
     fields = check_by(by)
+    if share_of not in SHARE_OF:
+        raise FieldError("share_of", f"must be 'group' or 'all', got {share_of!r}",
+                         f"debe ser «group» o «all»; se recibió «{share_of}»")
     filters = filters or Filters()
-    return store.cached(("freq", tuple(fields), filters), lambda: _freq_table(store, fields, filters))
+    key = ("freq", tuple(fields), filters, share_of)
+    return store.cached(key, lambda: _freq_table(store, fields, filters, share_of))
 
 
-def _freq_table(store: Store, fields: list[str], filters: Filters) -> FreqTable:
+def _freq_table(store: Store, fields: list[str], filters: Filters, share_of: str) -> FreqTable:
     rows, total = count_items(store, fields, filters)
     rows = sorted(rows, key=lambda row: _sort_key(row, fields))
-    shaped = tuple((*row[:-1], int(row[-1]), int(row[-1]) / total if total else 0.0) for row in rows)
-    return FreqTable(columns=(*fields, "items", "share"), rows=shaped, total=total)
+    column = share_column(fields, share_of)
+    if column == "share":
+        shares = [int(row[-1]) / total if total else 0.0 for row in rows]
+    else:  # within the group: the row's items / the items of the rows with the same other fields
+        others = [k for k, field in enumerate(fields) if field != "axis"]
+        in_group: dict[tuple, int] = {}
+        for row in rows:
+            group = tuple(row[k] for k in others)
+            in_group[group] = in_group.get(group, 0) + int(row[-1])
+        shares = [int(row[-1]) / sums if (sums := in_group[tuple(row[k] for k in others)]) > 0 else 0.0
+                  for row in rows]
+    shaped = tuple((*row[:-1], int(row[-1]), share) for row, share in zip(rows, shares))
+    return FreqTable(columns=(*fields, "items", column), rows=shaped, total=total)
 
 
 def _sort_key(row: Sequence[Any], fields: list[str]) -> tuple:
@@ -122,7 +159,7 @@ def count_items(store: Store, by: list[str], filters: Filters) -> tuple[list[tup
             return [(total,)], total
         if "axis" in by and version is None:
             rows: list[Any] = []
-        elif _label_index_suffices(by, filters, item_conds):
+        elif not doc_conds and _label_index_suffices(by, filters, item_conds):
             group_cols = [label_counts.c[f] for f in by]
             stmt = (sa.select(*group_cols, sa.func.sum(label_counts.c["items"]).label("items"))
                     .where(label_counts.c.model_version == version, *year_conditions(filters, label_counts.c.year))

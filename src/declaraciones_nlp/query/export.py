@@ -6,7 +6,8 @@ import re
 import tempfile
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import FieldError
+from ..files import publish
 from ..filters import Filters
 from ..store import Store
 from .frame import item_frame
@@ -28,11 +29,11 @@ def export(store: Store, fmt: str | None, out_path: str | Path, filters: Filters
     out_path = Path(out_path).expanduser()
     fmt = (fmt or out_path.suffix.lstrip(".")).lower()
     if fmt not in EXPORT_FORMATS:
-        raise InputError("--format", f"unknown export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
+        raise FieldError("format", f"unknown export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
     if not out_path.parent.is_dir():
-        raise InputError("--out", f"folder does not exist: {out_path.parent}")
+        raise FieldError("out", f"folder does not exist: {out_path.parent}")
     if out_path.is_dir():
-        raise InputError("--out", f"is a folder: {out_path}")
+        raise FieldError("out", f"is a folder: {out_path}")
     frame = item_frame(store, filters)
     if fmt != "parquet":
         frame["labels"] = frame["labels"].map(";".join)
@@ -48,9 +49,9 @@ def export(store: Store, fmt: str | None, out_path: str | Path, filters: Filters
             frame.to_excel(tmp_name, index=False, sheet_name="items", engine="openpyxl")
         else:
             frame.to_parquet(tmp_name, index=False)
-        os.replace(tmp_name, out_path)
+        publish(tmp_name, out_path)
     except OSError as exc:
-        raise InputError("--out", f"cannot write {out_path}: {exc.strerror or exc}") from exc
+        raise FieldError("out", f"cannot write {out_path}: {exc.strerror or exc}") from exc
     finally:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)

@@ -17,6 +17,7 @@ from ..filters import Filters
 from ..records import to_records
 from ..schema import AXES, LABELS, OTHER, AgreementItem
 from ..store import Store
+from ..store.corrections import reviewed_item_ids
 from ..store.tables import document_order_key, documents, items as items_table, labels
 from ..text import fold
 from .conditions import doc_conditions, item_conditions, like_pattern, resolve_model
@@ -25,13 +26,13 @@ from .conditions import doc_conditions, item_conditions, like_pattern, resolve_m
 ITEM_COLUMNS: tuple[str, ...] = (
     "doc_id", "n", "text", "section", "page", "start", "end", "lang", "verb", "act",
     "title", "date", "year", "place", "parties", "dyad", "mechanism", "edition",
-    "model_version", "labels",
+    "model_version", "labels", "reviewed",
 )
 SCORE_COLUMNS: tuple[str, ...] = tuple(f"score_{axis}" for axis in AXES)
 FRAME_COLUMNS: tuple[str, ...] = ITEM_COLUMNS + LABELS + SCORE_COLUMNS
 # What a search hit shows (`declaraciones search --format jsonl`, `/api/items?q=`).
 SEARCH_COLUMNS: tuple[str, ...] = ("doc_id", "n", "title", "date", "parties", "dyad", "mechanism", "page",
-                                   "section", "text", "labels", "model_version")
+                                   "section", "text", "labels", "reviewed", "model_version", *SCORE_COLUMNS)
 _CACHED_PAGE_ROWS = 200  # pages up to this size are kept until the store changes
 _SELECTED = [items_table.c.id, *(items_table.c[name] for name in ITEM_COLUMNS[:10]),
              *(documents.c[name] for name in ITEM_COLUMNS[10:18])]
@@ -69,7 +70,8 @@ def _item_frame(store: Store, filters: Filters, terms: Sequence[str], newest_fir
             stmt = stmt.limit(limit).offset(offset or None)
         frame = pd.DataFrame(conn.execute(stmt).all(), columns=[c.name for c in _SELECTED])
         label_frame = _labels_of(conn, frame["id"].tolist(), version, conds, by_ids=limit is not None)
-    return _assemble(frame, label_frame, version, filters.min_score)
+        reviewed = frame["id"].isin(reviewed_item_ids(conn, version)).to_numpy()
+    return _assemble(frame, label_frame, version, filters.min_score, reviewed)
 
 
 def count_matching(store: Store, filters: Filters | None = None, terms: Sequence[str] = (),
@@ -149,9 +151,10 @@ def _label_columns(ids: pd.Series, label_frame: pd.DataFrame, version: str | Non
 
 
 def _assemble(frame: pd.DataFrame, label_frame: pd.DataFrame, version: str | None,
-              min_score: float | None) -> pd.DataFrame:
+              min_score: float | None, reviewed: np.ndarray) -> pd.DataFrame:
     columns = _label_columns(frame["id"], label_frame, version, min_score)
     out = frame.drop(columns=["id"])
+    out["reviewed"] = reviewed.astype(bool)  # labels laid over by a reviewer (store/corrections.py)
     out["year"] = out["year"].astype("Int64")
     for name in ("model_version", "labels", *LABELS, *SCORE_COLUMNS):
         out[name] = columns[name]

@@ -3,7 +3,8 @@
 SQLite by default, PostgreSQL given a URL; SQLAlchemy Core only, so every value
 reaches the database as a bound parameter. Driver errors become one-line
 `StoreError`s. Opening creates the tables of an empty database, refuses a
-foreign or newer one, and brings an older store up to `STORE_SCHEMA_VERSION`.
+foreign or newer one, and brings an older store up to `STORE_SCHEMA_VERSION`
+(tables that need no new version, `tables.ON_OPEN`, are added when missing).
 
 Connections come from a bounded pool (`config.db_pool_size()`, no overflow), so
 the memory of a server is set by configuration, not by its number of threads.
@@ -29,7 +30,18 @@ from .. import config
 from ..errors import Cancelled, DeclaracionesError, StoreError
 from ..text import split_parties
 from .summaries import refresh_summaries
-from .tables import ADDED_IN, STORE_SCHEMA_VERSION, TABLE_NAMES, document_parties, documents, metadata, schema_info, store_state
+from .tables import (
+    ADDED_IN,
+    COLUMNS_ADDED_IN,
+    ON_OPEN,
+    STORE_SCHEMA_VERSION,
+    TABLE_NAMES,
+    document_parties,
+    documents,
+    metadata,
+    schema_info,
+    store_state,
+)
 
 T = TypeVar("T")
 _SCHEMA_LOCK_KEY = 0x6465636C  # PostgreSQL advisory lock held while the tables are created or upgraded
@@ -311,6 +323,9 @@ class Database:
             self._upgrade_schema()
             self.optimize()  # the planner learns the sizes of the tables just filled
             names |= TABLE_NAMES
+        if any(table.name not in names for table in ON_OPEN):
+            self._create_on_open()
+            names |= {table.name for table in ON_OPEN}
         if not TABLE_NAMES <= names:
             raise StoreError(f"database {self.url} is incomplete (missing {', '.join(sorted(TABLE_NAMES - names))})")
 
@@ -327,6 +342,13 @@ class Database:
                 conn.execute(schema_info.insert().values(version=STORE_SCHEMA_VERSION))
                 conn.execute(store_state.insert().values(generation=0))
 
+    def _create_on_open(self) -> None:
+        """Add the tables that need no new schema version (`tables.ON_OPEN`); idempotent."""
+        with self.write() as conn:
+            self._locked(conn)
+            for table in ON_OPEN:
+                table.create(conn, checkfirst=True)
+
     def _upgrade_schema(self) -> None:
         """Add to an older store the tables of later versions, filled from what it holds."""
         with self.write() as conn:
@@ -340,11 +362,18 @@ class Database:
                         table.create(conn, checkfirst=True)
                 if step == 2:
                     _fill_document_parties(conn)
-                if step == 3:
-                    conn.execute(store_state.insert().values(generation=0))
                 if step == 4:
-                    conn.exec_driver_sql("ALTER TABLE documents ADD COLUMN n_items INTEGER")
+                    conn.execute(store_state.insert().values(generation=0))
+                for table, name in COLUMNS_ADDED_IN.get(step, ()):
+                    present = {column["name"] for column in sa.inspect(conn).get_columns(table.name)}
+                    if name not in present:
+                        column = table.c[name]
+                        kind = column.type.compile(dialect=conn.dialect)
+                        conn.execute(sa.text(f'ALTER TABLE {table.name} ADD COLUMN "{name}" {kind}'))
+                if step == 6:  # after every column exists
                     refresh_summaries(conn)
+            for table in ON_OPEN:
+                table.create(conn, checkfirst=True)
             conn.execute(schema_info.update().values(version=STORE_SCHEMA_VERSION))
 
     def _check_version(self, version: Any) -> None:

@@ -15,8 +15,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 # 1: documents, items, labels, models. 2: document_parties (added at open to a version-1 store).
-# 3: store_state and the list-order indexes on documents. 4: label_counts and documents.n_items.
-STORE_SCHEMA_VERSION = 4
+# 3: corrections and reviewed_labels (the reviewers' labels, added at open to an older store).
+# 4: store_state and the list-order indexes on documents.
+# 5: documents.kind (declaration items or a report in prose; added, empty, to an older store).
+# 6: label_counts and documents.n_items (per-document summaries, filled from the labels on upgrade).
+STORE_SCHEMA_VERSION = 6
 
 # Sort keys of item lists: the date with undated documents last, oldest or newest first.
 UNDATED_LAST_ASC = "~"
@@ -42,6 +45,7 @@ documents = sa.Table(
     sa.Column("excerpt_only", sa.Boolean, nullable=False, default=False),
     sa.Column("page_starts", sa.JSON),
     sa.Column("ingested_at", sa.String(32)),
+    sa.Column("kind", sa.String(16)),
     sa.Column("n_items", sa.Integer),  # how many items the document holds (a summary: totals read it)
     sa.Index("ix_documents_year", "year"),
     sa.Index("ix_documents_dyad", "dyad"),
@@ -124,12 +128,83 @@ label_counts = sa.Table(
     sqlite_with_rowid=False,
 )
 
+# One row per reviewer's decision on an item, kept whole (store/corrections.py). Keyed by the item's
+# document, number and text SHA-1, not its row id, so that a correction outlives removal and re-ingestion.
+corrections = sa.Table(
+    "corrections", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("doc_id", sa.String(64), nullable=False),
+    sa.Column("n", sa.Integer, nullable=False),
+    sa.Column("text_sha1", sa.String(40), nullable=False),
+    sa.Column("labels", sa.JSON, nullable=False),
+    sa.Column("reviewer", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("model_version", sa.String(128)),  # the version whose labels were corrected
+    sa.Column("model_labels", sa.JSON),  # what that version had assigned
+    sa.Column("adjudicated", sa.Boolean, nullable=False, default=False),
+    sa.Index("ix_corrections_item", "doc_id", "n"),
+)
+
+# The model's own label rows of a corrected item, kept when `labels` is overwritten with the human ones.
+reviewed_labels = sa.Table(
+    "reviewed_labels", metadata,
+    sa.Column("item_id", sa.Integer, sa.ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("model_version", sa.String(128), nullable=False),
+    sa.Column("axis", sa.String(16), nullable=False),
+    sa.Column("score", sa.Float),
+    sa.Column("assigned", sa.Boolean, nullable=False),
+    sa.PrimaryKeyConstraint("item_id", "model_version", "axis", name="pk_reviewed_labels"),
+)
+
+# Translation twins (`twins.py`): one row per pair, `doc_a` < `doc_b`; a document is in one pair at
+# most. Created when a store is opened if missing, without a new schema version (an older program
+# reading the store ignores it and counts both documents).
+twins = sa.Table(
+    "twins", metadata,
+    sa.Column("doc_a", sa.String(64), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("doc_b", sa.String(64), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("method", sa.String(16), nullable=False),  # encoder or ngrams
+    sa.Column("score", sa.Float, nullable=False),  # share of the shorter document's items aligned
+    sa.Column("aligned", sa.JSON),  # [[n in doc_a, n in doc_b], ...]
+    sa.Column("linked_at", sa.String(32)),
+    sa.PrimaryKeyConstraint("doc_a", "doc_b", name="pk_twins"),
+    sa.UniqueConstraint("doc_a", name="uq_twins_a"),
+    sa.UniqueConstraint("doc_b", name="uq_twins_b"),
+)
+
 schema_info = sa.Table("schema_info", metadata, sa.Column("version", sa.Integer, nullable=False))
 
 # One row: bumped by every write that changes an answer (ingestion, relabelling, removal, models).
 store_state = sa.Table("store_state", metadata, sa.Column("generation", sa.Integer, nullable=False))
 
+# The follow-up register's statuses set by people (docs/followup.md). Keyed by the commitment's
+# document id (the SHA-256 prefix of its text) and the SHA-1 of the item's folded text, not by
+# item rows, so that a status survives removal, re-ingestion and relabelling of its document.
+followup_status = sa.Table(
+    "followup_status", metadata,
+    sa.Column("doc_id", sa.String(64), nullable=False),
+    sa.Column("item_sha1", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("set_by", sa.Text, nullable=False),
+    sa.Column("set_on", sa.String(10), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("source", sa.String(16), nullable=False, default="web"),  # web, cli, csv
+    # what the automatic reading said when the person set the status: status, evidence (doc#n), confidence
+    sa.Column("auto_status", sa.String(16)),
+    sa.Column("auto_evidence", sa.String(80)),
+    sa.Column("auto_confidence", sa.Float),
+    sa.PrimaryKeyConstraint("doc_id", "item_sha1", name="pk_followup_status"),
+)
+
 TABLE_NAMES: frozenset[str] = frozenset(table.name for table in metadata.sorted_tables)
 # What each schema version added, to bring an older store up to date when it is opened.
-ADDED_IN: dict[int, tuple[sa.Table | sa.Index, ...]] = {2: (document_parties,), 3: (store_state, *ORDER_INDEXES),
-                                                        4: (label_counts,)}
+ADDED_IN: dict[int, tuple[sa.Table | sa.Index, ...]] = {
+    2: (document_parties,),
+    3: (corrections, reviewed_labels),
+    4: (store_state, *ORDER_INDEXES),
+    6: (label_counts,),
+}
+# Columns each schema version added to an existing table: (table, column).
+COLUMNS_ADDED_IN: dict[int, tuple[tuple[sa.Table, str], ...]] = {5: ((documents, "kind"),), 6: ((documents, "n_items"),)}
+# Tables created on open when missing, whatever the version (no data to fill them from).
+ON_OPEN: tuple[sa.Table, ...] = (twins, followup_status)

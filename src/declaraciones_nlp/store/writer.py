@@ -16,9 +16,10 @@ from sqlalchemy.engine import Connection
 from ..errors import InputError, NotFoundError, StoreError
 from ..schema import AXES, OTHER, AgreementItem, Document, validate_labels
 from ..text import fold, join_parties
+from .corrections import apply_corrections
 from .engine import Database
 from .summaries import refresh_summaries
-from .tables import document_parties, documents, items, label_counts, labels, models
+from .tables import document_parties, documents, followup_status, items, label_counts, labels, models, reviewed_labels, twins
 
 
 def _now() -> str:
@@ -106,6 +107,7 @@ class Store(Database):
                 if batch:
                     self._insert_items(conn, document.id, batch)
                     self._insert_labels(conn, document.id, document.year, batch, label_rows)
+                    apply_corrections(conn, [document.id])  # reviewers' labels outlive re-ingestion
                     refresh_summaries(conn, [document.id])
                 self.bump_generation(conn)
         except StoreError as exc:
@@ -157,21 +159,59 @@ class Store(Database):
                     raise NotFoundError(f"item {item.n} of document {item.doc_id} is not stored")
                 version = rows[0]["model_version"]
                 item_id, year = found
-                conn.execute(labels.delete().where(labels.c.item_id == item_id,
-                                                   labels.c.model_version == version))
+                for table in (labels, reviewed_labels):
+                    conn.execute(table.delete().where(table.c.item_id == item_id, table.c.model_version == version))
                 conn.execute(labels.insert(), [dict(row, item_id=item_id, doc_id=item.doc_id, year=year)
                                                for row in rows])
-            refresh_summaries(conn, {item.doc_id for item, _ in prepared})
+            doc_ids = {item.doc_id for item, _ in prepared}
+            apply_corrections(conn, doc_ids)  # and relabelling
+            refresh_summaries(conn, doc_ids)
             self.bump_generation(conn)
         return len(prepared)
 
+    # -- translation twins ------------------------------------------------
+    def link_twins(self, doc_id: str, twin_id: str, method: str, score: float,
+                   aligned: Sequence[tuple[int, int]] = ()) -> bool:
+        """Record that two stored documents are one declaration in two languages (`twins.py`).
+
+        `aligned` holds pairs of item numbers (n in `doc_id`, n in `twin_id`). Returns False,
+        linking nothing, when either document is missing or already in a pair.
+        """
+        if doc_id == twin_id:
+            raise InputError(doc_id, "a document cannot be its own translation")
+        first, second = sorted((doc_id, twin_id))
+        pairs = [[int(a), int(b)] if first == doc_id else [int(b), int(a)] for a, b in aligned]
+        with self.write() as conn:
+            stored = conn.execute(sa.select(sa.func.count()).select_from(documents)
+                                  .where(documents.c.id.in_([first, second]))).scalar_one()
+            taken = conn.execute(sa.select(twins.c.doc_a).where(
+                sa.or_(twins.c.doc_a.in_([first, second]), twins.c.doc_b.in_([first, second])))).first()
+            if stored != 2 or taken is not None:
+                return False
+            try:
+                with conn.begin_nested():  # a savepoint: the transaction survives a lost race
+                    conn.execute(twins.insert().values(doc_a=first, doc_b=second, method=method,
+                                                       score=float(score), aligned=sorted(pairs),
+                                                       linked_at=_now()))
+            except sa.exc.IntegrityError:  # another writer linked one of them first
+                return False
+        return True
+
+    def unlink_twins(self, doc_id: str) -> bool:
+        """Forget the translation link of a document (both are counted again); False if it had none."""
+        with self.write() as conn:
+            done = conn.execute(twins.delete().where(sa.or_(twins.c.doc_a == doc_id, twins.c.doc_b == doc_id)))
+        return bool(done.rowcount)
+
     def remove(self, doc_id: str) -> int:
-        """Remove a document with its items and labels; returns the number of items removed."""
+        """Remove a document with its items, labels and translation link (its twin is counted
+        again); returns the number of items removed."""
         with self.write() as conn:
             if conn.execute(sa.select(documents.c.id).where(documents.c.id == doc_id)).first() is None:
                 raise NotFoundError(f"document {doc_id!r} is not stored")
             count = conn.execute(sa.select(sa.func.count()).select_from(items)
                                  .where(items.c.doc_id == doc_id)).scalar_one()
+            conn.execute(twins.delete().where(sa.or_(twins.c.doc_a == doc_id, twins.c.doc_b == doc_id)))
             conn.execute(labels.delete().where(labels.c.doc_id == doc_id))
             conn.execute(label_counts.delete().where(label_counts.c.doc_id == doc_id))
             conn.execute(items.delete().where(items.c.doc_id == doc_id))
@@ -179,6 +219,29 @@ class Store(Database):
             conn.execute(documents.delete().where(documents.c.id == doc_id))
             self.bump_generation(conn)
         return int(count)
+
+    def set_followup_statuses(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Record people's follow-up statuses, all in one transaction (each replaces the key's last one).
+
+        Each row: `doc_id, item_sha1, status, set_by, set_on` (YYYY-MM-DD), `note`, `source`, and the
+        automatic reading it corrects (`auto_status, auto_evidence, auto_confidence`, optional);
+        validated by `followup.human` before it gets here. Returns the number of rows written.
+        """
+        rows = list({(row["doc_id"], row["item_sha1"]): row for row in rows}.values())  # the last of a key wins
+        with self.write() as conn:
+            for row in rows:
+                conn.execute(followup_status.delete().where(followup_status.c.doc_id == row["doc_id"],
+                                                            followup_status.c.item_sha1 == row["item_sha1"]))
+            if rows:
+                conn.execute(followup_status.insert(), [dict(row) for row in rows])
+        return len(rows)
+
+    def clear_followup_status(self, doc_id: str, item_sha1: str) -> bool:
+        """Remove a person's status (the automatic one shows again); False when there was none."""
+        with self.write() as conn:
+            result = conn.execute(followup_status.delete().where(followup_status.c.doc_id == doc_id,
+                                                                 followup_status.c.item_sha1 == item_sha1))
+        return bool(result.rowcount)
 
 
 def _document_values(document: Document) -> dict[str, Any]:
@@ -189,7 +252,7 @@ def _document_values(document: Document) -> dict[str, Any]:
         "dyad": document.dyad, "mechanism": document.mechanism, "edition": document.edition,
         "lang": document.lang, "citation": document.citation,
         "excerpt_only": bool(document.excerpt_only), "page_starts": list(document.page_starts),
-        "ingested_at": _now(), "n_items": 0,
+        "ingested_at": _now(), "kind": document.kind, "n_items": 0,
     }
 
 

@@ -1,7 +1,8 @@
 """The dashboard for ministry staff: server-rendered pages and a JSON API.
 
 Every page and endpoint calls the same library functions as the CLI (through
-`api.Corpus`). The app is read-only unless created with `allow_upload=True`.
+`api.Corpus`). The app is read-only unless created with `allow_upload=True`
+(uploads) or `allow_review=True` (the review page of `web/review.py`).
 """
 from __future__ import annotations
 
@@ -15,83 +16,33 @@ from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import parse_qsl, urlencode
 
-import anyio
 import pandas as pd
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import config
 from ..api import Corpus, to_records
 from ..charts import svg_stacked_bars
-from ..errors import Cancelled, DeclaracionesError, InputError, NotFoundError
+from ..errors import Cancelled, DeclaracionesError, FieldError, InputError, NotFoundError
+from ..followup import STATUS_ES, STATUSES
 from ..ingest import SUPPORTED_EXTENSIONS
-from ..schema import AXES, AXIS_COLOURS, AXIS_NAMES_ES, AXIS_SHORT_ES, LABELS
-from ..store.engine import CancelToken, cancellable
-from ..text import country_codes
+from ..schema import ACT_NAMES_ES, AXES, AXIS_COLOURS, AXIS_NAMES_ES, AXIS_SHORT_ES, KIND_NAMES_ES, LABELS
+from ..text import country_codes, country_name, split_parties
+from .cancel import CancelOnDisconnect
+from .followup import RATE_NAMES, followup_router
+from .messages import api_error, spanish_message
 
 HERE = Path(__file__).resolve().parent
 DOC_ID = re.compile(r"^[0-9a-f]{8,64}$")
-FILTER_KEYS = ("axis", "country", "dyad", "mechanism", "since", "until", "min_score")
+FILTER_KEYS = ("axis", "country", "dyad", "mechanism", "since", "until", "min_score", "twins")
 GROUPS = {"dyad": "Par de países", "year": "Año"}
+DOCUMENT_FILTERS = ("country", "dyad", "mechanism", "since", "until")
 PAGE_SIZE = 50  # items per page of /items
 COUNT_CAP = 10_000  # /items counts its matches up to here ("más de 10 000")
-
-
-class CancelOnDisconnect:
-    """Cancel the database work of a GET request whose client goes away before the answer.
-
-    The request runs under a `CancelToken`; a task waits for `http.disconnect`
-    and, if the response is not complete, cancels the token, which interrupts
-    the running statement (SQLite) or cancels it (PostgreSQL), so its connection
-    goes back to the pool at once.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
-            await self.app(scope, receive, send)
-            return
-        request_message = await receive()
-        while request_message.get("more_body"):  # a GET with a body: read and drop it
-            request_message = await receive()
-        token, finished, disconnected = CancelToken(), anyio.Event(), anyio.Event()
-        request_message = {**request_message, "body": b"", "more_body": False}
-        given = False
-
-        async def app_receive() -> dict:
-            nonlocal given
-            if not given:
-                given = True
-                return request_message
-            await disconnected.wait()
-            return {"type": "http.disconnect"}
-
-        async def app_send(message: dict) -> None:
-            if message["type"] == "http.response.body" and not message.get("more_body"):
-                finished.set()
-            await send(message)
-
-        async def watch() -> None:
-            message = await receive()
-            while message["type"] != "http.disconnect":
-                message = await receive()
-            if not finished.is_set():
-                token.cancel()
-            disconnected.set()
-
-        with cancellable(token):
-            async with anyio.create_task_group() as tasks:
-                tasks.start_soon(watch)
-                try:
-                    await self.app(scope, app_receive, app_send)
-                finally:
-                    finished.set()
-                    tasks.cancel_scope.cancel()
 
 
 class BodyLimit:
@@ -145,13 +96,13 @@ def filters_from(request: Request) -> dict[str, Any]:
             continue
         if key in ("since", "until"):
             if not raw.isdigit():
-                raise InputError(key, f"not a year: {raw!r}")
+                raise FieldError(key, f"not a year: {raw!r}", f"«{raw}» no es un año")
             values[key] = int(raw)
         elif key == "min_score":
             try:
                 values[key] = float(raw)
             except ValueError:
-                raise InputError(key, f"not a number: {raw!r}") from None
+                raise FieldError(key, f"not a number: {raw!r}", f"«{raw}» no es un número") from None
         else:
             values[key] = raw
     return values
@@ -176,8 +127,10 @@ def item_totals(corpus: Corpus, group: str, filters: dict[str, Any]) -> pd.Serie
     return totals.set_index(group)["items"] if not totals.empty else pd.Series(dtype=int)
 
 
-def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
-    """Build the app on the store at `db` (default: the project's database)."""
+def create_app(db: str | None = None, allow_upload: bool = False, allow_review: bool = False,
+               allow_edit: bool = False) -> FastAPI:
+    """Build the app on the store at `db` (default: the project's database). `allow_review` adds the
+    review page /revisar; `allow_edit` lets staff record follow-up statuses on /seguimiento."""
     # Swagger UI's script and stylesheet come from the installed fastapi-offline, not a CDN: /docs works offline.
     app = FastAPIOffline(
         title="declaraciones-nlp",
@@ -188,9 +141,11 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(
         AXES=AXES, LABELS=LABELS, AXIS_NAMES_ES=AXIS_NAMES_ES, AXIS_SHORT_ES=AXIS_SHORT_ES,
-        AXIS_COLOURS=AXIS_COLOURS, GROUPS=GROUPS, allow_upload=allow_upload,
+        AXIS_COLOURS=AXIS_COLOURS, GROUPS=GROUPS, allow_upload=allow_upload, allow_review=allow_review,
+        ACT_NAMES_ES=ACT_NAMES_ES, KIND_NAMES_ES=KIND_NAMES_ES, country_name=country_name, parties_es=parties_es,
+        allow_edit=allow_edit, STATUSES=STATUSES, STATUS_ES=STATUS_ES, RATE_NAMES=RATE_NAMES,
     )
-    corpus = Corpus(db)
+    corpus = Corpus(db, create=allow_upload)  # only an app that ingests may create the store
     app.state.corpus = corpus
 
     @lru_cache(maxsize=1)
@@ -209,8 +164,17 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
     async def library_error(request: Request, exc: DeclaracionesError):
         status = 404 if isinstance(exc, NotFoundError) else 499 if isinstance(exc, Cancelled) else 400
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": str(exc)}, status_code=status)
-        return page(request, "error.html", status=status, message=str(exc))
+            return JSONResponse(api_error(exc), status_code=status)
+        return page(request, "error.html", status=status, message=spanish_message(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if request.url.path.startswith("/api/") or request.url.path.startswith("/docs"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        message = ("No existe la página " + request.url.path + "." if exc.status_code == 404
+                   else str(exc.detail))
+        return page(request, "error.html", status=exc.status_code, message=message,
+                    heading="Página no encontrada" if exc.status_code == 404 else None)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def dashboard(request: Request, group: str = "dyad"):
@@ -263,24 +227,40 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
         return page(request, "items.html", hits=to_records(hits), explanations=explanations, q=q,
                     filters=filters, options=corpus.filter_options(), pages=pages)
 
+    @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
+    def documents_page(request: Request, kind: str = "", title: str = ""):
+        filters = {k: v for k, v in filters_from(request).items() if k in DOCUMENT_FILTERS}
+        frame = corpus.documents(kind=kind or None, title=title or None, **filters)
+        return page(request, "documents.html", documents=to_records(frame), filters=filters, kind=kind,
+                    title=title, options=corpus.filter_options())
+
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str):
         if not DOC_ID.match(doc_id):
-            raise NotFoundError(f"no such document: {doc_id[:40]!r}")
+            raise NotFoundError(f"no hay ningún documento «{doc_id[:40]}»")
         document = corpus.document(doc_id)
         return page(request, "document.html", document=document)
 
     @app.get("/propose", response_class=HTMLResponse, include_in_schema=False)
-    def propose_page(request: Request, between: str = "PE,US"):
-        html = corpus.proposal_report(_pair(between)).render("html")
-        nav = ('<nav style="font-family:sans-serif;padding:.5rem 1rem;background:#f3f4f6">'
-               '<a href="/">← Panel</a></nav>')
+    def propose_page(request: Request, between: str = "", a: str = "", b: str = "", top: str = "",
+                     since: str = "", joint_weight: str = "", half_life: str = ""):
+        pair = _pair(f"{a},{b}" if (a or b) and not between else (between or "PE,US"))
+        params = {"top": _number(top, "top", int, 3), "since": _number(since, "since", int, None),
+                  "joint_weight": _number(joint_weight, "joint_weight", float, 1 / 3),
+                  "half_life": _number(half_life, "half_life", float, 10.0)}
+        html = corpus.proposal_report(pair, top=params["top"], since=params["since"],
+                                      joint_weight=params["joint_weight"],
+                                      half_life=params["half_life"] or None).render("html")
+        countries = sorted(set(corpus.filter_options()["countries"]) | set(pair))
+        nav = templates.env.get_template("_propose_nav.html").render(
+            pair=pair, params=params, countries=countries, allow_upload=allow_upload)
         return HTMLResponse(html.replace("<body>", "<body>" + nav, 1))
 
     @app.get("/api/freq")
-    def api_freq(request: Request, by: list[str] = Query(["axis"])) -> list[dict]:
-        """Items per group: the rows of `declaraciones freq --format json`."""
-        return to_records(corpus.freq(by=by, **filters_from(request)))
+    def api_freq(request: Request, by: list[str] = Query(["axis"]), share_of: str = "group") -> list[dict]:
+        """Items per group: the rows of `declaraciones freq --format json` (by axis and a field, the
+        share within the group, `share_in_<field>`; `share_of=all`: of all the filtered items)."""
+        return to_records(corpus.freq(by=by, share_of=share_of, **filters_from(request)))
 
     @app.get("/api/items")
     def api_items(request: Request, q: str = "", limit: int = Query(500, ge=1, le=5000),
@@ -304,6 +284,8 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
         """The axes proposed for a pair: the output of `declaraciones propose --format json`."""
         return corpus.propose(_pair(between), top=top, since=since)
 
+    app.include_router(followup_router(corpus, page, allow_edit))
+
     @app.get("/upload", response_class=HTMLResponse, include_in_schema=False)
     def upload_form(request: Request):
         if not allow_upload:
@@ -320,6 +302,11 @@ def create_app(db: str | None = None, allow_upload: bool = False) -> FastAPI:
         return page(request, "upload.html", extensions=sorted(SUPPORTED_EXTENSIONS), summary=summary,
                     filename=name, limit_mb=config.MAX_UPLOAD_BYTES // (1024 * 1024))
 
+    if allow_review:
+        from ..classify.retrain import current_meta
+        from .review import review_router
+
+        app.include_router(review_router(corpus, templates, model, current_meta))
     app.add_middleware(CancelOnDisconnect)
     if allow_upload:
         app.add_middleware(BodyLimit, limit=config.MAX_UPLOAD_BYTES + 64 * 1024, path_prefix="/upload")
@@ -330,13 +317,34 @@ def app_from_environment() -> FastAPI:
     """The app for a server of several processes (`serve --workers N`): store from `DECLARACIONES_DB`."""
     import os
 
-    return create_app(None, allow_upload=bool(os.environ.get("DECLARACIONES_ALLOW_UPLOAD")))
+    return create_app(None, allow_upload=bool(os.environ.get("DECLARACIONES_ALLOW_UPLOAD")),
+                      allow_review=bool(os.environ.get("DECLARACIONES_ALLOW_REVIEW")),
+                      allow_edit=bool(os.environ.get("DECLARACIONES_ALLOW_EDIT")))
+
+
+def _number(raw: str, field: str, kind: type, default: Any) -> Any:
+    """A form value as `kind` (int or float); `default` when left empty; FieldError when not a number."""
+    raw = raw.strip()
+    if not raw:
+        return default
+    try:
+        return kind(raw)
+    except ValueError:
+        wanted = "un número entero" if kind is int else "un número"
+        raise FieldError(field, f"not a number: {raw!r}", f"«{raw}» no es {wanted}") from None
+
+
+def parties_es(parties: Any) -> str:
+    """Party codes ("PE,EC" or a list) as Spanish names: «Perú, Ecuador»."""
+    codes = split_parties(parties) if isinstance(parties, str) else list(parties or [])
+    return ", ".join(country_name(code) for code in codes) or "—"
 
 
 def _pair(between: str) -> tuple[str, ...]:
     codes = country_codes(between, "between")
     if len(codes) != 2:
-        raise InputError("between", f"expected two country codes such as PE,US, got {between!r}")
+        raise FieldError("between", f"expected two country codes such as PE,US, got {between!r}",
+                         f"se esperaban dos códigos de país como PE,US; se recibió «{between}»")
     return codes
 
 
