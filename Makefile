@@ -54,8 +54,8 @@ test-fast: install lint ## Lint, then run the suite without the slow (browser, P
 lint: install ## Check the code with ruff (settings in pyproject.toml)
 	$(BIN)/ruff check .
 
-bench: install model ## Measure throughput, latency and memory (prints JSON lines and a table)
-	$(BIN)/python scripts/bench.py
+bench: install model ## Measure throughput, latency, memory and load (JSON lines, then a table); BENCH="bench_store bench_load" runs only those
+	$(BIN)/python scripts/bench.py $(BENCH)
 
 corpus: install ## Regenerate corpus/raw/ from the thesis in ../shared/seed/
 	$(BIN)/python scripts/build_corpus.py

@@ -7,7 +7,7 @@ client that shares the cores with the server). Figures: requests/s, median and p
 errors, and the server's resident memory (largest during the run, and after).
 
 The store is built once into `DECLARACIONES_BENCH_STORE` (default
-`/tmp/declaraciones-bench-1m.db`) and reused by later runs; give `--db URL`
+`/tmp/declaraciones-bench-1m-v<schema version>.db`) and reused by later runs; give `--db URL`
 (or `DECLARACIONES_BENCH_DB`) to load a PostgreSQL store instead.
 
     python -m benchmarks.bench_load [--db URL] [--duration 10] [--clients 1,8,32]
@@ -36,12 +36,9 @@ def bench_store_url() -> str:
     url = os.environ.get("DECLARACIONES_BENCH_DB")
     if url:
         return url
-    path = Path(os.environ.get("DECLARACIONES_BENCH_STORE", "/tmp/declaraciones-bench-1m.db"))
-    if not path.exists():
-        from benchmarks.bench_store import build_synthetic
+    from benchmarks.bench_store import kept_store
 
-        build_synthetic(path, N_ITEMS)
-    return f"sqlite:///{path}"
+    return kept_store(N_ITEMS)[0]
 
 
 def _free_port() -> int:
@@ -61,6 +58,11 @@ def _rss_mb(pids: list[int]) -> float:
         except OSError:
             pass
     return total / 1024
+
+
+def _load_average() -> float:
+    """The machine's 1-minute load average (it is shared: figures move with it)."""
+    return round(os.getloadavg()[0], 2)
 
 
 def _server_pids(pid: int) -> list[int]:
@@ -126,7 +128,7 @@ async def _load(base: str, path: str, clients: int, duration: float, pids: list[
     elapsed = time.monotonic() - started
     latencies.sort()
     p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else float("nan")
-    return {"path": path, "clients": clients, "requests": len(latencies), "errors": errors,
+    return {"path": path, "clients": clients, "requests": len(latencies), "errors": errors, "load": _load_average(),
             "requests_per_s": round(len(latencies) / elapsed, 1),
             "median_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
             "p95_ms": round(p95 * 1000, 1) if latencies else None,
@@ -170,7 +172,7 @@ def _load_wrk(base: str, path: str, clients: int, duration: float, pids: list[in
     requests, errors, seconds, median, p95 = next(line for line in out.splitlines()
                                                   if line.startswith("WRK ")).split()[1:]
     done = int(requests) - int(errors)
-    return {"path": path, "clients": clients, "requests": done, "errors": int(errors),
+    return {"path": path, "clients": clients, "requests": done, "errors": int(errors), "load": _load_average(),
             "requests_per_s": round(done / float(seconds), 1), "median_ms": float(median), "p95_ms": float(p95),
             "rss_peak_mb": round(peak), "rss_after_mb": round(_rss_mb(pids))}
 
@@ -199,25 +201,38 @@ def measure(db: str, paths=PATHS, clients=CLIENTS, duration: float = DURATION_S,
 
 
 def run() -> list[dict]:
-    """`make bench`: the concurrency figures as benchmark rows."""
-    db = bench_store_url()
+    """`make bench`: the concurrency figures as benchmark rows, on SQLite and (with
+    `DECLARACIONES_BENCH_PG`, see bench_store) on PostgreSQL."""
+    rows = run_on(bench_store_url())
+    pg_url = os.environ.get("DECLARACIONES_BENCH_PG")
+    if pg_url and not os.environ.get("DECLARACIONES_BENCH_DB"):
+        from benchmarks.bench_store import kept_store
+
+        rows += run_on(kept_store(N_ITEMS, pg_url)[0])
+    return rows
+
+
+def run_on(db: str) -> list[dict]:
+    """The concurrency figures of one store as benchmark rows."""
     backend = "PostgreSQL" if db.startswith("postgres") else "SQLite"
+    suffix = "_pg" if backend == "PostgreSQL" else ""
     rows = []
     for row in measure(db):
         if row["path"] == "(start)":
-            rows.append({"name": "load_server_rss_start_mb", "value": row["rss_after_mb"], "unit": "MB",
+            rows.append({"name": f"load_server_rss_start{suffix}_mb", "value": row["rss_after_mb"], "unit": "MB",
                          "note": f"{backend}, 1M items"})
             continue
         name = f"load_{row['path'].strip('/').split('?')[0].replace('/', '_') or 'dashboard'}"
         if "first_request_ms" in row:
-            rows.append({"name": f"{name}_first_request_ms", "value": row["first_request_ms"], "unit": "ms",
+            rows.append({"name": f"{name}_first_request{suffix}_ms", "value": row["first_request_ms"], "unit": "ms",
                          "note": f"{row['path']}, cold caches, {backend}, 1M items"})
             continue
         name = f"{name}_c{row['clients']}"
         for key, unit in (("requests_per_s", "req/s"), ("median_ms", "ms"), ("p95_ms", "ms"),
                           ("errors", "errors"), ("rss_peak_mb", "MB"), ("rss_after_mb", "MB")):
-            rows.append({"name": f"{name}_{key}", "value": row[key], "unit": unit,
-                         "note": f"{row['path']}, {row['clients']} clients, {backend}, 1M items"})
+            rows.append({"name": f"{name}_{key}{suffix}", "value": row[key], "unit": unit,
+                         "note": f"{row['path']}, {row['clients']} clients, {backend}, 1M items, "
+                                 f"load {row['load']}"})
     return rows
 
 
@@ -231,8 +246,8 @@ def main() -> None:  # pragma: no cover - a measurement, run by hand or by `make
     args = parser.parse_args()
     db = args.db or bench_store_url()
     clients = [int(n) for n in args.clients.split(",")]
-    print("| path | clients | requests/s | median | p95 | errors | RSS peak / after |")
-    print("|---|---:|---:|---:|---:|---:|---|")
+    print("| path | clients | requests/s | median | p95 | errors | RSS peak / after | load avg |")
+    print("|---|---:|---:|---:|---:|---:|---|---:|")
     for row in measure(db, args.path or PATHS, clients, args.duration, args.workers):
         if row["path"] == "(start)":
             print(f"| (server at start) | | | | | | {row['rss_after_mb']} MB |")
@@ -240,7 +255,8 @@ def main() -> None:  # pragma: no cover - a measurement, run by hand or by `make
             print(f"| `{row['path']}` first request (cold caches) | 1 | | {row['first_request_ms']} ms | | | |")
         else:
             print(f"| `{row['path']}` | {row['clients']} | {row['requests_per_s']} | {row['median_ms']} ms | "
-                  f"{row['p95_ms']} ms | {row['errors']} | {row['rss_peak_mb']} / {row['rss_after_mb']} MB |",
+                  f"{row['p95_ms']} ms | {row['errors']} | {row['rss_peak_mb']} / {row['rss_after_mb']} MB | "
+                  f"{row['load']} |",
                   flush=True)
 
 

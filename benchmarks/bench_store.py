@@ -3,11 +3,22 @@
 `run()` returns rows `{"name", "value", "unit"}` and prints nothing. The
 million-item SQLite database is synthetic, built in a temporary folder with
 bulk inserts of the rows SQLAlchemy compiles for the store's own tables (the
-label indexes are built after the rows, as a bulk load would).
+label indexes are built after the rows, as a bulk load would; on PostgreSQL the
+rows go in with COPY, then VACUUM ANALYZE).
+
+With `DECLARACIONES_BENCH_PG` (a PostgreSQL URL whose user may create
+databases), the same figures are measured on PostgreSQL at 1M and 5M items, in
+databases `<name>_1m` and `<name>_5m` built on first use and kept. Sizes:
+`DECLARACIONES_BENCH_SIZES` (default `1000000,5000000`; SQLite 5M is built in
+/tmp too). By hand:
+
+    python -m benchmarks.bench_store [--db URL] [--items 5000000] [--keep]
 """
 from __future__ import annotations
 
+import argparse
 import hashlib
+import os
 import random
 import statistics
 import tempfile
@@ -18,6 +29,7 @@ from declaraciones_nlp.filters import Filters
 from declaraciones_nlp.query import freq, search
 from declaraciones_nlp.schema import AXES, LABELS, OTHER, AgreementItem, Document
 from declaraciones_nlp.store import Store, tables as store_mod
+from declaraciones_nlp.store.summaries import refresh_summaries
 from declaraciones_nlp.text import fold as fold_text
 
 N_ITEMS = 1_000_000
@@ -40,10 +52,10 @@ def _labels(rng: random.Random) -> tuple[tuple[str, ...], dict[str, float]]:
     return (chosen or (OTHER,)), scores
 
 
-def build_synthetic(path: Path, n_items: int = N_ITEMS, seed: int = 7) -> None:
-    """A SQLite store of `n_items` synthetic labelled items (50 per document)."""
+def build_synthetic(db: str | Path, n_items: int = N_ITEMS, seed: int = 7) -> None:
+    """A store (SQLite path or URL, PostgreSQL URL) of `n_items` synthetic labelled items (50 per document)."""
     rng = random.Random(seed)
-    with Store(str(path)) as store:
+    with Store(str(db)) as store:
         store.register_model(MODEL, {"synthetic": True})
         indexes = sorted(store_mod.labels.indexes, key=lambda ix: ix.name)
         with store.write() as conn:
@@ -61,7 +73,8 @@ def build_synthetic(path: Path, n_items: int = N_ITEMS, seed: int = 7) -> None:
                              "title": f"Declaración conjunta {k}", "date": f"{year}-{rng.randint(1, 12):02d}-15",
                              "year": year, "place": "Lima", "parties": f"{a},{b}", "dyad": "-".join(sorted((a, b))),
                              "mechanism": f"Gabinete Binacional {a}-{b}", "edition": "I", "lang": "es",
-                             "citation": None, "excerpt_only": False, "page_starts": [0], "ingested_at": "2024"})
+                             "citation": None, "excerpt_only": False, "page_starts": [0], "ingested_at": "2024",
+                             "n_items": ITEMS_PER_DOC})
                 for n in range(1, ITEMS_PER_DOC + 1):
                     item_id += 1
                     text = _text(rng)
@@ -83,16 +96,25 @@ def build_synthetic(path: Path, n_items: int = N_ITEMS, seed: int = 7) -> None:
         with store.write() as conn:
             for index in indexes:
                 index.create(conn)
-            conn.exec_driver_sql("ANALYZE")
+            refresh_summaries(conn)
+            if conn.dialect.name == "postgresql":  # the ids were given: the next insert follows them
+                conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('items', 'id'), "
+                                     "(SELECT coalesce(max(id), 1) FROM items))")
+        store.optimize()  # ANALYZE; VACUUM (ANALYZE) on PostgreSQL
 
 
 def _bulk_insert(conn, table, rows: list[dict]) -> None:
-    """executemany on the driver cursor with the INSERT SQLAlchemy compiles (bound parameters)."""
+    """COPY on PostgreSQL; elsewhere executemany with the INSERT SQLAlchemy compiles (bound parameters)."""
     names = list(rows[0])
-    compiled = table.insert().compile(dialect=conn.dialect, column_keys=names)
-    order = compiled.positiontup
     cursor = conn.connection.driver_connection.cursor()
-    cursor.executemany(str(compiled), [tuple(row[name] for name in order) for row in rows])
+    if conn.dialect.name == "postgresql":
+        columns = ", ".join(conn.dialect.identifier_preparer.quote(name) for name in names)
+        with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(tuple(row[name] for name in names))
+    else:
+        compiled = table.insert().compile(dialect=conn.dialect, column_keys=names)
+        cursor.executemany(str(compiled), [tuple(row[name] for name in compiled.positiontup) for row in rows])
     cursor.close()
 
 
@@ -120,44 +142,143 @@ def _insert_rate(folder: Path, n_docs: int = 200) -> float:
     return n_docs * ITEMS_PER_DOC / elapsed
 
 
-def _median_ms(func, repeat: int = 5) -> float:
+def _median_ms(func, store: Store, repeat: int = 5) -> float:
+    """Median time of `func()` with the store's answer cache emptied before each call."""
+    store.clear_cache()
     func()  # warm the page cache
     times = []
     for _ in range(repeat):
+        store.clear_cache()
         started = time.perf_counter()
         func()
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
 
 
-def run() -> list[dict]:
+def _size_tag(n_items: int) -> str:
+    return f"{n_items // 1_000_000}m" if n_items % 1_000_000 == 0 else f"{n_items // 1000}k"
+
+
+def sizes() -> list[int]:
+    """The store sizes measured (`DECLARACIONES_BENCH_SIZES`, default 1M and 5M items)."""
+    raw = os.environ.get("DECLARACIONES_BENCH_SIZES", f"{N_ITEMS},{5 * N_ITEMS}")
+    return [int(n) for n in raw.split(",") if n.strip()]
+
+
+def _stored_items(db: str) -> int | None:
+    """Items in the store at `db`, or None when it cannot be opened as one."""
+    try:
+        with Store(db) as store:
+            return store.counts()["items"]
+    except Exception:  # noqa: BLE001 - a missing or foreign database is rebuilt
+        return None
+
+
+def _pg_database(url: str, n_items: int, fresh: bool = False) -> str:
+    """The URL of database `<name>_<size>` on the server of `url`, created (empty) when missing or `fresh`."""
+    import sqlalchemy as sa
+
+    from declaraciones_nlp.store import resolve_url
+
+    base = resolve_url(url)
+    name = f"{base.database}_{_size_tag(n_items)}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+            if exists and fresh:
+                conn.exec_driver_sql(f'DROP DATABASE "{name}"')
+            if fresh or not exists:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def sqlite_store_path(n_items: int) -> Path:
+    """Where the kept SQLite store of `n_items` lives: /tmp, named with the schema version (a store of
+    another version is left to the program that wrote it); `DECLARACIONES_BENCH_STORE` for 1M items."""
+    default = Path(f"/tmp/declaraciones-bench-{_size_tag(n_items)}-v{store_mod.STORE_SCHEMA_VERSION}.db")
+    if n_items == N_ITEMS:
+        return Path(os.environ.get("DECLARACIONES_BENCH_STORE", default))
+    return default
+
+
+def kept_store(n_items: int, pg_url: str | None = None) -> tuple[str, float | None]:
+    """`(url, build seconds or None)`: a synthetic store of `n_items`, built on first use and kept
+    (SQLite in /tmp, or a database of its own on the PostgreSQL server of `pg_url`)."""
+    if pg_url:
+        db = _pg_database(pg_url, n_items)
+    else:
+        path = sqlite_store_path(n_items)
+        db = f"sqlite:///{path}"
+    if _stored_items(db) == n_items:
+        return db, None
+    if pg_url:
+        db = _pg_database(pg_url, n_items, fresh=True)
+    else:
+        path.unlink(missing_ok=True)
+    started = time.perf_counter()
+    build_synthetic(db, n_items)
+    return db, time.perf_counter() - started
+
+
+def query_figures(db: str, n_items: int, backend: str) -> list[dict]:
+    """freq (plain, filtered) and search timings on a store of `n_items`, caches emptied."""
+    tag = _size_tag(n_items)
+    filters = Filters(country="CO", since=2014)
     rows = []
-    with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
-        folder = Path(tmp)
-        rows.append({"name": "store_insert_items_per_s", "value": round(_insert_rate(folder), 1),
-                     "unit": "items/s", "note": "SQLite, add_document, 50-item documents with labels"})
-        path = folder / "million.db"
-        started = time.perf_counter()
-        build_synthetic(path)
-        build_s = time.perf_counter() - started
-        rows.append({"name": "store_bulk_build_1m_items_s", "value": round(build_s, 1),
-                     "unit": "s", "note": "synthetic 1M items, 6M label rows, bulk insert + index"})
-        with Store(str(path)) as store:
-            result = freq(store, ["axis", "year"])
-            assert int(result.attrs["total"]) == N_ITEMS
-            rows.append({"name": "freq_1m_items_ms",
-                         "value": round(_median_ms(lambda: freq(store, ["axis", "year"])), 1),
-                         "unit": "ms", "note": "freq --by axis --by year, 1M items, SQLite, median of 5"})
-            filters = Filters(country="CO", since=2014)
-            rows.append({"name": "freq_1m_items_filtered_ms",
-                         "value": round(_median_ms(lambda: freq(store, ["axis", "year"], filters)), 1),
-                         "unit": "ms", "note": "same, --country CO --since 2014"})
-            rows.append({"name": "search_1m_items_ms",
-                         "value": round(_median_ms(lambda: search(store, "mineria ilegal", filters)), 1),
-                         "unit": "ms", "note": "search 'mineria ilegal' --country CO --since 2014, first 50 hits"})
+    with Store(db) as store:
+        assert int(freq(store, ["axis", "year"]).attrs["total"]) == n_items
+        for name, func, note in (
+                (f"freq_{tag}_items_ms", lambda: freq(store, ["axis", "year"]), "freq --by axis --by year"),
+                (f"freq_{tag}_items_filtered_ms", lambda: freq(store, ["axis", "year"], filters),
+                 "same, --country CO --since 2014"),
+                (f"freq_{tag}_items_by_country_ms", lambda: freq(store, ["country"]), "freq --by country"),
+                (f"search_{tag}_items_ms", lambda: search(store, "mineria ilegal", filters),
+                 "search 'mineria ilegal' --country CO --since 2014, first 50 hits")):
+            rows.append({"name": name if backend == "SQLite" else name.replace("_ms", "_pg_ms"),
+                         "value": round(_median_ms(func, store), 1), "unit": "ms",
+                         "note": f"{note}, {n_items:,} items, {backend}, median of 5, load {_load()}"})
     return rows
 
 
-if __name__ == "__main__":  # pragma: no cover - `make bench` calls run()
-    for row in run():
-        print(row)
+def _load() -> str:
+    """The machine's 1-minute load average (it is shared: figures move with it)."""
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+def run(pg_url: str | None = None) -> list[dict]:
+    pg_url = pg_url or os.environ.get("DECLARACIONES_BENCH_PG")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
+        rows.append({"name": "store_insert_items_per_s", "value": round(_insert_rate(Path(tmp)), 1),
+                     "unit": "items/s", "note": "SQLite, add_document, 50-item documents with labels"})
+    for backend, url in (("SQLite", None), ("PostgreSQL", pg_url)):
+        if backend == "PostgreSQL" and not url:
+            continue
+        for n_items in sizes():
+            db, build_s = kept_store(n_items, url)
+            if build_s is not None:
+                suffix = "_pg" if url else ""
+                rows.append({"name": f"store_bulk_build_{_size_tag(n_items)}_items{suffix}_s",
+                             "value": round(build_s, 1), "unit": "s",
+                             "note": f"synthetic {n_items:,} items, {6 * n_items:,} label rows, {backend}, "
+                                     f"bulk insert + index + analyze"})
+            rows.extend(query_figures(db, n_items, backend))
+    return rows
+
+
+def main() -> None:  # pragma: no cover - `make bench` calls run()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="a PostgreSQL URL: measure there too (databases <name>_1m, <name>_5m)")
+    parser.add_argument("--items", default=None, help="store sizes, comma-separated (default 1000000,5000000)")
+    args = parser.parse_args()
+    if args.items:
+        os.environ["DECLARACIONES_BENCH_SIZES"] = args.items
+    for row in run(args.db):
+        print(row, flush=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -6,12 +6,14 @@ import json
 import sqlite3
 
 import pytest
+import sqlalchemy as sa
 
 from declaraciones_nlp import query
 from declaraciones_nlp.errors import InputError, NotFoundError
 from declaraciones_nlp.filters import Filters
 from declaraciones_nlp.store import STORE_SCHEMA_VERSION, Store
 from declaraciones_nlp.store.corrections import add_correction, list_corrections, model_labels, reviewed_items
+from declaraciones_nlp.store.document_meta import correct_document
 
 from helpers import CORPUS, MODEL, build_corpus, make_document, make_items
 
@@ -47,6 +49,34 @@ def test_correction_shows_everywhere_and_keeps_the_model_labels(corpus, tmp_path
     stored = list_corrections(store).iloc[0]
     assert (stored["reviewer"], stored["labels"], stored["model_labels"], stored["model_version"]) == (
         "ana", ["governance"], ["other"], MODEL)
+
+
+def _recount(store, by: tuple[str, ...]) -> dict[tuple, int]:
+    """Assigned labels of the current model counted from `labels` itself (not its summaries)."""
+    cols = ", ".join(by)
+    with store.read() as conn:
+        rows = conn.execute(sa.text(f"SELECT {cols}, count(*) FROM labels WHERE assigned AND model_version = "
+                                    f"(SELECT version FROM models WHERE current) GROUP BY {cols}")).all()
+    return {tuple(row[:-1]): int(row[-1]) for row in rows}
+
+
+def _counted(store, by: tuple[str, ...]) -> dict[tuple, int]:
+    frame = query.freq(store, list(by))
+    return {tuple(None if v != v else v for v in row[:-1]): int(row[-1])
+            for row in frame[[*by, "items"]].itertuples(index=False)}
+
+
+def test_counts_after_a_correction_equal_a_recount_of_the_labels(corpus):
+    """A reviewer's correction and a corrected date change the per-document summaries in the same
+    write: `freq` by axis (and by axis and year) equals a recount of the labels afterwards."""
+    store, ids = corpus
+    add_correction(store, ids["d1"], 4, ["governance", "security"], reviewer="ana")
+    add_correction(store, ids["d2"], 1, ["trade"], reviewer="luis")
+    for by in (("axis",), ("axis", "year")):
+        assert _counted(store, by) == _recount(store, by)
+    correct_document(store, ids["d1"], date="2001-05-04")
+    counted = _counted(store, ("axis", "year"))
+    assert counted == _recount(store, ("axis", "year")) and any(key[1] == 2001 for key in counted)
 
 
 def test_second_correction_and_adjudication_decide(corpus):

@@ -214,3 +214,53 @@ def test_cli_help_imports_no_heavy_library():
             "print(' '.join(sorted(name for name in heavy if name in sys.modules)))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_cli_freq_counts_without_pandas_and_answers_as_the_library(load_db):
+    """`declaraciones freq` prints the counts from plain rows (pandas and numpy stay unloaded) and they
+    are the library's DataFrame, row for row, in JSON and in CSV."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from typer.testing import CliRunner\n"
+            "from declaraciones_nlp.cli import app\n"
+            f"db = {load_db!r}\n"
+            "outs = [CliRunner().invoke(app, ['freq', '--by', 'axis', '--by', 'year', '--country', 'CO',\n"
+            "                                 '--format', fmt, '--db', db]) for fmt in ('json', 'csv', 'table')]\n"
+            "assert all(out.exit_code == 0 for out in outs), [out.output for out in outs]\n"
+            "heavy = sorted(name for name in ('pandas', 'numpy', 'sklearn', 'fastapi') if name in sys.modules)\n"
+            "sys.stdout.write('\\x00'.join([' '.join(heavy)] + [out.stdout for out in outs]))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    heavy, as_json, as_csv, as_table = result.stdout.split("\x00")
+    assert heavy == ""
+    with Corpus(load_db) as corpus:
+        frame = corpus.freq(["axis", "year"], country="CO")
+    from declaraciones_nlp.records import to_records
+
+    assert json.loads(as_json) == to_records(frame)
+    assert as_csv == frame.to_csv(index=False)
+    assert f"{frame.attrs['total']} agreement items" in as_table and "security (Seguridad)" in as_table
+
+
+def test_a_request_reads_the_store_generation_once(load_db):
+    """A page that consults several cached answers (count, page, filter values) asks the store whether
+    it changed once per request, not once per answer; the next request asks again."""
+    from sqlalchemy import event
+
+    app = create_app(load_db)
+    engine = app.state.corpus.store._engine
+    asked: list[str] = []
+
+    def catch(conn, cursor, statement, *args):
+        if "store_state" in statement:
+            asked.append(statement)
+
+    event.listen(engine, "before_cursor_execute", catch)
+    with TestClient(app) as client:
+        for _ in range(2):
+            asked.clear()
+            response = client.get("/items", params={"country": "CO"})
+            assert response.status_code == 200
+            assert len(asked) == 1

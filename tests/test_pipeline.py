@@ -88,3 +88,20 @@ def test_relabelling_keeps_every_stored_field_of_an_item(two_models, tmp_path):
     assert [(i.n, i.labels, i.page, i.start, i.end, i.verb, i.act) for i in stored] == \
         [(i.n, i.labels, i.page, i.start, i.end, i.verb, i.act) for i in relabelled]
     assert relabel_stored(corpus.store, new) == []  # nothing left without its labels
+
+
+def test_a_bulk_ingestion_leaves_the_planner_its_statistics(two_models, tmp_path, monkeypatch):
+    """An ingestion that stores many items ends by analysing the store (here: "many" is 3)."""
+    import sqlite3
+
+    import declaraciones_nlp.pipeline as pipeline
+
+    old, _ = two_models
+    path = tmp_path / "bulk.db"
+    monkeypatch.setattr(pipeline, "BULK_ITEMS", 3)
+    with Corpus(f"sqlite:///{path}") as corpus:
+        ingest_paths([config.raw_dir() / BOLIVIA], corpus.store, old)
+    conn = sqlite3.connect(path)
+    analysed = {row[0] for row in conn.execute("SELECT DISTINCT tbl FROM sqlite_stat1")}
+    conn.close()
+    assert {"items", "labels", "label_counts"} <= analysed

@@ -275,3 +275,49 @@ def test_party_filter_reads_the_party_index(tmp_path):
                 "EXPLAIN QUERY PLAN SELECT doc_id FROM document_parties WHERE party = 'CO'").all())
         assert "ix_document_parties_party" in plan
         assert query.freq(store, [], Filters(country="US")).attrs["total"] == 3
+
+
+def _summaries_and_recount(store: Store) -> tuple:
+    """The kept summaries and the same counts taken from the item-level tables."""
+    with store.read() as conn:
+        kept = conn.execute(sa.text("SELECT model_version, axis, year, doc_id, items FROM label_counts "
+                                    "ORDER BY 1, 2, 4")).all()
+        recount = conn.execute(sa.text("SELECT model_version, axis, year, doc_id, count(*) FROM labels "
+                                       "WHERE assigned GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 4")).all()
+        n_items = conn.execute(sa.text("SELECT id, n_items FROM documents ORDER BY id")).all()
+        per_doc = conn.execute(sa.text("SELECT d.id, (SELECT count(*) FROM items i WHERE i.doc_id = d.id) "
+                                       "FROM documents d ORDER BY d.id")).all()
+    return (kept, n_items), (recount, per_doc)
+
+
+def test_store_summaries_follow_ingestion_relabelling_and_removal(corpus):
+    """`label_counts` and `documents.n_items` always equal what `labels` and `items` hold."""
+    store, ids = corpus
+    kept, recount = _summaries_and_recount(store)
+    assert kept == recount and len(kept[0]) > 0
+    assert sum(n for _, n in kept[1]) == N_ITEMS
+    d1 = query.document(store, ids["d1"])
+    store.set_labels([AgreementItem(doc_id=ids["d1"], n=item["n"], text=item["text"], labels=("borders",),
+                                    scores={axis: 0.9 if axis == "borders" else 0.1 for axis in AXES},
+                                    model_version=MODEL) for item in d1["items"]])
+    kept, recount = _summaries_and_recount(store)
+    assert kept == recount
+    assert query.freq(store, ["axis"], Filters(doc_id=ids["d1"]))["axis"].tolist() == ["borders"]
+    store.remove(ids["d2"])
+    kept, recount = _summaries_and_recount(store)
+    assert kept == recount and ids["d2"] not in {row[3] for row in kept[0]}
+    assert query.freq(store, []).attrs["total"] == N_ITEMS - 3
+
+
+def test_store_optimize_keeps_the_planner_statistics(db_url):
+    """After `optimize` (run by bulk loads and upgrades) the database holds statistics on its tables."""
+    with Store(db_url) as store:
+        build_corpus(store)
+        store.optimize()
+        with store.read() as conn:
+            if store.backend == "sqlite":
+                analysed = conn.exec_driver_sql("SELECT DISTINCT tbl FROM sqlite_stat1").scalars().all()
+            else:
+                analysed = conn.exec_driver_sql("SELECT relname FROM pg_stat_user_tables "
+                                                "WHERE last_analyze IS NOT NULL").scalars().all()
+    assert {"items", "labels", "label_counts", "documents"} <= set(analysed)

@@ -148,6 +148,13 @@ def test_a_new_model_labels_both_texts_of_a_pair(tmp_path):
     assert sorted({item.doc_id for item in relabelled}) == sorted([doc_id(corpus, ES), doc_id(corpus, EN)])
     assert len(relabelled) == 12
     assert corpus.freq(by=["axis"], twins="en").attrs["total"] == 6
+    # the counts by axis (read from the per-document summaries) leave the English text out too
+    es_only = doc_id(corpus, ES)
+    for by in (["axis"], ["axis", "year"]):
+        shown = corpus.freq(by=by)[[*by, "items"]].values.tolist()
+        assert shown == corpus.freq(by=by, doc_id=es_only)[[*by, "items"]].values.tolist()
+        both = corpus.freq(by=by, twins="both")["items"].sum()
+        assert sum(row[-1] for row in shown) < both
 
 
 def test_dates_too_far_apart_are_not_linked(tmp_path):

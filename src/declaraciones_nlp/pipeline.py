@@ -138,6 +138,11 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
+# An ingestion storing at least this many items refreshes the planner's statistics (ANALYZE;
+# VACUUM ANALYZE on PostgreSQL) when it ends, as a bulk load does.
+BULK_ITEMS = 10_000
+
+
 def ingest_paths(
     paths: Iterable[Path | str],
     store: Store,
@@ -169,6 +174,8 @@ def ingest_paths(
         for result in _processed(files, overrides, model, workers or default_workers()):
             advance(1, Path(result.path).name)
             _store_result(result, store, summary)
+    if summary.items_stored >= BULK_ITEMS:  # the planner's statistics of a store that grew a lot
+        store.optimize()
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -1,8 +1,10 @@
 """Commands for ministry staff: freq, search, export, remove (`documents` is in documents_cmds)."""
 from __future__ import annotations
 
+import csv
 import functools
 import inspect
+import io
 import json
 from enum import Enum
 from pathlib import Path
@@ -16,8 +18,10 @@ from ..filters import Filters
 from ..schema import AXIS_SHORT_ES
 from ._util import DbOption, TableCsvJson, TableJsonl, app, console, err_console, handle_errors, open_corpus, records
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pragma: no cover - annotations only: pandas is imported by the commands that use it
     import pandas as pd
+
+    from ..query import FreqTable
 
 # The filters every query command takes, declared once; `with_filters` adds them to a command.
 FILTER_OPTIONS: dict[str, tuple[type, Any]] = {
@@ -104,30 +108,43 @@ def freq_cmd(
 
     Example: declaraciones freq --by axis --by year --country CO --since 2014
     """
-    from ..query import check_by
+    from ..query import check_by, freq_table
+    from ..store import Store
+    from ..store.location import require_existing
 
     fields = check_by(by or ["axis"])
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         raise InputError("--chart", f"a chart is written as .png or .svg, not {chart.name!r}")
-    with open_corpus(db) as corpus:
-        frame = corpus.freq(fields, filters, share_of=share_of)
-    if chart is not None:
-        from ..charts import bar_chart
+    # plain rows, no DataFrame: pandas is imported only to draw a chart
+    require_existing(db)  # a mistyped --db is refused in one line, as by every reading command
+    with Store(db) as store:
+        table = freq_table(store, fields, filters, share_of)
+        if chart is not None:
+            from ..charts import bar_chart
+            from ..query import freq
 
-        bar_chart(frame, chart)
-        err_console.print(f"chart written to {chart}", highlight=False)
-    _print_frame(frame, fmt, _freq_table)
+            bar_chart(freq(store, fields, filters, share_of), chart)
+            err_console.print(f"chart written to {chart}", highlight=False)
+    if fmt is TableCsvJson.json:
+        typer.echo(json.dumps(table.records(), ensure_ascii=False, indent=2))
+    elif fmt is TableCsvJson.csv:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(table.columns)
+        writer.writerows(["" if value is None else value for value in row] for row in table.rows)
+        typer.echo(out.getvalue(), nl=False)
+    else:
+        console.print(_freq_table(table))
 
 
-def _freq_table(frame: pd.DataFrame) -> Table:
-    table = Table(title=f"{frame.attrs.get('total', 0)} agreement items")
-    for column in frame.columns:
+def _freq_table(freq: FreqTable) -> Table:
+    table = Table(title=f"{freq.total} agreement items")
+    for column in freq.columns:
         table.add_column(column, justify="right" if column in ("items", "year") or column.startswith("share")
                          else "left")
-    for row in records(frame):
+    for row in freq.rows:
         cells = []
-        for column in frame.columns:
-            value = row[column]
+        for column, value in zip(freq.columns, row):
             if column.startswith("share"):
                 cells.append(f"{value * 100:.1f} %")
             elif column == "axis":

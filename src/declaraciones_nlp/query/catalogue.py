@@ -11,7 +11,7 @@ from ..filters import Filters
 from ..records import to_records
 from ..schema import DOCUMENT_KINDS
 from ..store import Store
-from ..store.tables import document_parties, documents as documents_table, items, models as models_table, twins
+from ..store.tables import document_parties, documents as documents_table, models as models_table, twins
 from ..text import fold, split_parties
 from .conditions import doc_conditions
 from .frame import item_frame
@@ -30,12 +30,11 @@ def documents(store: Store, filters: Filters | None = None, kind: str | None = N
     if kind is not None and kind not in DOCUMENT_KINDS:
         raise FieldError("kind", f"unknown kind {kind!r} (known: {', '.join(DOCUMENT_KINDS)})",
                          f"tipo de documento desconocido «{kind}» (válidos: {', '.join(DOCUMENT_KINDS)})")
-    counts = (sa.select(items.c.doc_id, sa.func.count().label("items")).group_by(items.c.doc_id).subquery())
     d = documents_table.c
     cols = [d.id, d.title, d.date, d.year, d.place, d.parties, d.dyad, d.mechanism, d.edition,
             d.lang, d.kind, d.citation, d.source_path, d.content_hash, d.ingested_at]
-    stmt = (sa.select(*cols, sa.func.coalesce(counts.c["items"], 0).label("items"))
-            .select_from(documents_table.outerjoin(counts, counts.c.doc_id == d.id))
+    # the item count each document keeps (documents.n_items), not a count over every item
+    stmt = (sa.select(*cols, sa.func.coalesce(d.n_items, 0).label("items"))
             .order_by(d.date.asc().nulls_last(), d.id))
     with store.read() as conn:
         conds = doc_conditions(conn, filters) if filters is not None else []

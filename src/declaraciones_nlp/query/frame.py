@@ -87,7 +87,7 @@ def count_matching(store: Store, filters: Filters | None = None, terms: Sequence
             version = resolve_model(conn, filters.model_version)
             inner = (sa.select(items_table.c.id).select_from(
                 documents.join(items_table, items_table.c.doc_id == documents.c.id))
-                .where(*_conditions(conn, filters, version, terms)).limit(cap + 1).subquery())
+                .where(*_conditions(conn, filters, version, terms, per_item=True)).limit(cap + 1).subquery())
             return int(conn.execute(sa.select(sa.func.count()).select_from(inner)).scalar_one())
 
     return store.cached(("count_matching", filters, tuple(terms), cap), count)

@@ -2,14 +2,16 @@
 counts, the twin of a document, the pairs stored, the candidates of a new document."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..store import Store
 from ..store.tables import documents, items, twins
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 # `Filters.twins`: the language whose text a pair keeps (None: Spanish), or both counted.
 DEFAULT_KEEP = "es"
@@ -66,6 +68,8 @@ def twin_of(conn: Connection, doc_id: str, keep: str | None = None) -> dict[str,
 
 def twin_pairs(store: Store, keep: str | None = None) -> pd.DataFrame:
     """One row per stored pair: both ids, titles and languages, the method, score and the id counted."""
+    import pandas as pd  # on use: the counts import this module without pandas
+
     columns = ["doc_a", "lang_a", "title_a", "doc_b", "lang_b", "title_b", "method", "score", "counted"]
     with store.read() as conn:
         rows = [[a["id"], a["lang"], a["title"], b["id"], b["lang"], b["title"], row["method"],

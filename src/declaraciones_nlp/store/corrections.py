@@ -17,16 +17,19 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timezone
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..errors import InputError, NotFoundError
 from ..schema import AXES, LABELS, validate_labels
 from .engine import Database
+from .summaries import refresh_summaries
 from .tables import corrections, documents, items, labels, models, reviewed_labels
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 MAX_REVIEWER_CHARS = 64
 CORRECTION_COLUMNS = ("id", "doc_id", "n", "reviewer", "labels", "model_labels", "model_version",
@@ -84,6 +87,7 @@ def add_correction(store: Database, doc_id: str, n: int, labels_: Sequence[str],
                "adjudicated": bool(adjudicate)}
         row["id"] = conn.execute(corrections.insert().values(row)).inserted_primary_key[0]
         apply_corrections(conn, [doc_id])
+        refresh_summaries(conn, [doc_id])  # the per-document counts follow the reviewed labels
         store.bump_generation(conn)  # cached counts and pages show the correction at once
     return row
 
@@ -181,6 +185,8 @@ def model_labels(store: Database, doc_id: str, n: int, version: str | None = Non
 
 def list_corrections(store: Database) -> pd.DataFrame:
     """Every stored correction, oldest first (CORRECTION_COLUMNS)."""
+    import pandas as pd  # on use: every write imports this module, the CLI's counts without pandas
+
     with store.read() as conn:
         rows = conn.execute(sa.select(*(corrections.c[name] for name in CORRECTION_COLUMNS))
                             .order_by(corrections.c.id)).all()

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from ..errors import FieldError, NotFoundError
 from ..text import join_parties
+from .summaries import refresh_summaries
 from .tables import document_parties, documents, labels
 from .writer import Store
 
@@ -70,6 +71,7 @@ def _apply(conn: Connection, doc_id: str, checked: Mapping[str, Any]) -> None:
                                                  for k, party in enumerate(checked["parties"])])
     if "year" in values:  # the labels carry a copy of the year for the grouped counts
         conn.execute(labels.update().where(labels.c.doc_id == doc_id).values(year=values["year"]))
+        refresh_summaries(conn, [doc_id])  # and so does label_counts
 
 
 def correct_document(store: Store, doc_id: str, note: str | None = None, **changes: Any) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from .. import config
 from ..errors import Cancelled, DeclaracionesError, StoreError
 from ..text import split_parties
+from .summaries import refresh_summaries
 from .tables import (
     ADDED_IN,
     COLUMNS_ADDED_IN,
@@ -54,10 +55,15 @@ def _sqlite_pragmas() -> tuple[str, ...]:
 
 
 class CancelToken:
-    """Cancels the database work of one request: the reads under it are interrupted in the database."""
+    """Cancels the database work of one request: the reads under it are interrupted in the database.
+
+    It also remembers the generation each store had when the request first asked (`generations`),
+    so a request that consults several cached answers reads `store_state` once.
+    """
 
     def __init__(self) -> None:
         self.cancelled = False
+        self.generations: dict[int, int] = {}
         self._lock = threading.Lock()
         self._running: set[Any] = set()  # DBAPI connections working for this token
 
@@ -227,9 +233,16 @@ class Database:
 
     # -- cache --------------------------------------------------------------
     def generation(self) -> int:
-        """A number that grows with every change of what the store holds."""
+        """A number that grows with every change of what the store holds (read once per request
+        made under a `CancelToken`)."""
+        token = _current_token.get()
+        if token is not None and id(self) in token.generations:
+            return token.generations[id(self)]
         with self.read() as conn:
-            return int(conn.execute(sa.select(store_state.c.generation)).scalar() or 0)
+            value = int(conn.execute(sa.select(store_state.c.generation)).scalar() or 0)
+        if token is not None:
+            token.generations[id(self)] = value
+        return value
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()`, or its answer from an earlier call with `key` if the store has not changed since.
@@ -250,6 +263,11 @@ class Database:
                 self._cache.popitem(last=False)
         return value
 
+    def clear_cache(self) -> None:
+        """Forget every cached answer (the next calls ask the database; benchmarks time them so)."""
+        with self._cache_lock:
+            self._cache.clear()
+
     @staticmethod
     def bump_generation(conn: Connection) -> None:
         """Mark the store changed (inside the write transaction that changes it)."""
@@ -261,8 +279,8 @@ class Database:
             if self.backend == "postgresql":
                 with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                     conn.exec_driver_sql("VACUUM (ANALYZE)")
-            else:
-                with self._engine.connect() as conn:
+            else:  # in a transaction that commits (a bare connection would roll the statistics back)
+                with self.write() as conn:
                     conn.exec_driver_sql("ANALYZE")
 
     @contextmanager
@@ -303,6 +321,7 @@ class Database:
         self._check_version(version)
         if version < STORE_SCHEMA_VERSION:
             self._upgrade_schema()
+            self.optimize()  # the planner learns the sizes of the tables just filled
             names |= TABLE_NAMES
         if any(table.name not in names for table in ON_OPEN):
             self._create_on_open()
@@ -351,6 +370,8 @@ class Database:
                         column = table.c[name]
                         kind = column.type.compile(dialect=conn.dialect)
                         conn.execute(sa.text(f'ALTER TABLE {table.name} ADD COLUMN "{name}" {kind}'))
+                if step == 6:  # after every column exists
+                    refresh_summaries(conn)
             for table in ON_OPEN:
                 table.create(conn, checkfirst=True)
             conn.execute(schema_info.update().values(version=STORE_SCHEMA_VERSION))

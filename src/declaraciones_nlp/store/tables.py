@@ -5,7 +5,9 @@ grouped counts pre-aggregate per document from one covering index
 (`ix_labels_count`) instead of joining a million items. `document_parties` holds
 each document's parties one per row, so that a country filter reads an index.
 `store_state.generation` grows with every change of what the store holds; cached
-answers are keyed on it. The two `ix_documents_order_*` indexes give the order
+answers are keyed on it. `label_counts` (assigned labels per model, axis and
+document) and `documents.n_items` are summaries kept by every write, so grouped
+counts and totals read one row per document instead of one per item. The two `ix_documents_order_*` indexes give the order
 of item lists (by date, undated last), so one page is read without sorting them all.
 """
 from __future__ import annotations
@@ -16,7 +18,8 @@ import sqlalchemy as sa
 # 3: corrections and reviewed_labels (the reviewers' labels, added at open to an older store).
 # 4: store_state and the list-order indexes on documents.
 # 5: documents.kind (declaration items or a report in prose; added, empty, to an older store).
-STORE_SCHEMA_VERSION = 5
+# 6: label_counts and documents.n_items (per-document summaries, filled from the labels on upgrade).
+STORE_SCHEMA_VERSION = 6
 
 # Sort keys of item lists: the date with undated documents last, oldest or newest first.
 UNDATED_LAST_ASC = "~"
@@ -43,6 +46,7 @@ documents = sa.Table(
     sa.Column("page_starts", sa.JSON),
     sa.Column("ingested_at", sa.String(32)),
     sa.Column("kind", sa.String(16)),
+    sa.Column("n_items", sa.Integer),  # how many items the document holds (a summary: totals read it)
     sa.Index("ix_documents_year", "year"),
     sa.Index("ix_documents_dyad", "dyad"),
 )
@@ -107,6 +111,20 @@ labels = sa.Table(
     sa.Index("ix_labels_count", "model_version", "assigned", "axis", "year", "doc_id"),
     # counts over a few documents (country, dyad, mechanism filters), min-score counts, removal
     sa.Index("ix_labels_doc", "doc_id", "model_version", "axis", "assigned", "score"),
+    sqlite_with_rowid=False,
+)
+
+# Summary of `labels`: the number of items of a document assigned each axis under a model.
+# Axis × year counts read `ix_label_counts` alone (one entry per document, not per item).
+label_counts = sa.Table(
+    "label_counts", metadata,
+    sa.Column("model_version", sa.String(128), nullable=False),
+    sa.Column("axis", sa.String(16), nullable=False),
+    sa.Column("year", sa.Integer),
+    sa.Column("doc_id", sa.String(64), nullable=False),
+    sa.Column("items", sa.Integer, nullable=False),
+    sa.PrimaryKeyConstraint("doc_id", "model_version", "axis", name="pk_label_counts"),
+    sa.Index("ix_label_counts", "model_version", "axis", "year", "doc_id", "items"),
     sqlite_with_rowid=False,
 )
 
@@ -184,8 +202,9 @@ ADDED_IN: dict[int, tuple[sa.Table | sa.Index, ...]] = {
     2: (document_parties,),
     3: (corrections, reviewed_labels),
     4: (store_state, *ORDER_INDEXES),
+    6: (label_counts,),
 }
 # Columns each schema version added to an existing table: (table, column).
-COLUMNS_ADDED_IN: dict[int, tuple[tuple[sa.Table, str], ...]] = {5: ((documents, "kind"),)}
+COLUMNS_ADDED_IN: dict[int, tuple[tuple[sa.Table, str], ...]] = {5: ((documents, "kind"),), 6: ((documents, "n_items"),)}
 # Tables created on open when missing, whatever the version (no data to fill them from).
 ON_OPEN: tuple[sa.Table, ...] = (twins, followup_status)

@@ -18,7 +18,8 @@ from ..schema import AXES, OTHER, AgreementItem, Document, validate_labels
 from ..text import fold, join_parties
 from .corrections import apply_corrections
 from .engine import Database
-from .tables import document_parties, documents, followup_status, items, labels, models, reviewed_labels, twins
+from .summaries import refresh_summaries
+from .tables import document_parties, documents, followup_status, items, label_counts, labels, models, reviewed_labels, twins
 
 
 def _now() -> str:
@@ -107,6 +108,7 @@ class Store(Database):
                     self._insert_items(conn, document.id, batch)
                     self._insert_labels(conn, document.id, document.year, batch, label_rows)
                     apply_corrections(conn, [document.id])  # reviewers' labels outlive re-ingestion
+                    refresh_summaries(conn, [document.id])
                 self.bump_generation(conn)
         except StoreError as exc:
             if isinstance(exc.__cause__, sa.exc.IntegrityError) and self.has_document(document.content_hash):
@@ -161,7 +163,9 @@ class Store(Database):
                     conn.execute(table.delete().where(table.c.item_id == item_id, table.c.model_version == version))
                 conn.execute(labels.insert(), [dict(row, item_id=item_id, doc_id=item.doc_id, year=year)
                                                for row in rows])
-            apply_corrections(conn, {item.doc_id for item, _ in prepared})  # and relabelling
+            doc_ids = {item.doc_id for item, _ in prepared}
+            apply_corrections(conn, doc_ids)  # and relabelling
+            refresh_summaries(conn, doc_ids)
             self.bump_generation(conn)
         return len(prepared)
 
@@ -209,6 +213,7 @@ class Store(Database):
                                  .where(items.c.doc_id == doc_id)).scalar_one()
             conn.execute(twins.delete().where(sa.or_(twins.c.doc_a == doc_id, twins.c.doc_b == doc_id)))
             conn.execute(labels.delete().where(labels.c.doc_id == doc_id))
+            conn.execute(label_counts.delete().where(label_counts.c.doc_id == doc_id))
             conn.execute(items.delete().where(items.c.doc_id == doc_id))
             conn.execute(document_parties.delete().where(document_parties.c.doc_id == doc_id))
             conn.execute(documents.delete().where(documents.c.id == doc_id))
@@ -247,7 +252,7 @@ def _document_values(document: Document) -> dict[str, Any]:
         "dyad": document.dyad, "mechanism": document.mechanism, "edition": document.edition,
         "lang": document.lang, "citation": document.citation,
         "excerpt_only": bool(document.excerpt_only), "page_starts": list(document.page_starts),
-        "ingested_at": _now(), "kind": document.kind,
+        "ingested_at": _now(), "kind": document.kind, "n_items": 0,
     }
 
 
