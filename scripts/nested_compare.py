@@ -1,4 +1,4 @@
-"""Nested cross-validation of the shipped settings against the previous ones and the lexicon.
+"""Nested cross-validation of the shipped settings against a faster variant and the lexicon.
 
 Five outer folds grouped by declaration over every labelled item (`corpus/labeled/*.jsonl`,
 external documents needed: `make data`); each model is fitted on four folds (its own
@@ -27,8 +27,9 @@ def main() -> None:
     items = load_labelled(default_data_paths())
     models = {
         "lexicon only": _lexicon_predictor,
-        "previous default (real weight 6, whole texts)": _sklearn_predictor(ModelConfig(real_weight=6.0, max_words=0)),
-        "shipped default (real weight 2, first 200 words)": _sklearn_predictor(ModelConfig()),
+        "real weight 2, first 200 words (4.6x faster to fit)": _sklearn_predictor(ModelConfig(real_weight=2.0,
+                                                                                              max_words=200)),
+        "shipped default (real weight 6, whole texts)": _sklearn_predictor(ModelConfig()),
     }
     start = time.perf_counter()
     result = compare(items, folds=args.folds, seed=0, models=models,

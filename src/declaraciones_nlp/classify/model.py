@@ -58,9 +58,9 @@ class ModelConfig:
     lexicon_weight: float = 2.0
     heading_weight: float = 1.5
     class_weight: str | None = "balanced"
-    real_weight: float = 2.0  # sample weight of real items against written ones
+    real_weight: float = 6.0  # sample weight of real items against written ones
     article_weight: float = 1.0  # sample weight of treaty articles (real, but another register)
-    max_words: int = 200  # features read only an item's first words (0 = all): long treaty articles
+    max_words: int = 0  # features read only an item's first words (0 = all; 200 fits 4.6x faster, 0.007 worse)
     stack: bool = True  # calibrate on the linear score plus the lexicon's evidence
     stack_C: float = 1.0
     fragments: bool = True  # with `stack`: also calibrate on the best score among the item's list fragments
