@@ -188,3 +188,27 @@ def test_set_meta_is_recorded_counted_and_survives_reingestion(tmp_path, small_m
     assert [c["field"] for c in recorded] == ["parties", "date"]
     bad = run("documents", "set-meta", doc_id, "--parties", "PE", "--db", db)
     assert bad.exit_code == 1 and one_line(bad).startswith("error: --parties:")
+
+
+def test_a_document_read_as_items_can_be_marked_a_report_in_prose(tmp_path, small_model):
+    """The kind decides how the proposal cites a quote (declaration item or account of a meeting)."""
+    db = str(tmp_path / "k.db")
+    assert run("ingest", BOLIVIA_TEXT, "--db", db, "--model", small_model, "--quiet").exit_code == 0
+    doc_id = json.loads(run("documents", "--format", "json", "--db", db).stdout)[0]["id"]
+    bad = run("documents", "set-meta", doc_id, "--kind", "news", "--db", db)
+    assert bad.exit_code == 1 and one_line(bad).startswith("error: --kind:")
+    result = run("documents", "set-meta", doc_id, "--kind", "prose", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "kind: — → prose" in result.stdout or "kind: items → prose" in result.stdout
+    prose = json.loads(run("documents", "--format", "json", "--db", db).stdout)
+    assert [d["kind"] for d in prose] == ["prose"]
+    assert run("remove", doc_id, "--db", db).exit_code == 0
+    assert run("ingest", BOLIVIA_TEXT, "--db", db, "--model", small_model, "--quiet").exit_code == 0
+    assert [d["kind"] for d in json.loads(run("documents", "--format", "json", "--db", db).stdout)] == ["prose"]
+    # and `ingest --kind` sets it from the start
+    other = str(tmp_path / "k2.db")
+    assert run("ingest", BOLIVIA_TEXT, "--kind", "prose", "--db", other, "--model", small_model, "--quiet").exit_code == 0
+    assert [d["kind"] for d in json.loads(run("documents", "--format", "json", "--db", other).stdout)] == ["prose"]
+    refused = run("ingest", BOLIVIA_TEXT, "--kind", "memo", "--db", str(tmp_path / "k3.db"), "--model", small_model)
+    assert refused.exit_code == 1 and "--kind" in one_line(refused)
+    assert not (tmp_path / "k3.db").exists()

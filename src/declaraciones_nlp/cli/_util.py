@@ -56,6 +56,8 @@ DbOption = typer.Option(
     None, "--db", help="Database URL (sqlite:///path, postgresql://...) or SQLite path. "
     "Default: $DECLARACIONES_DB or corpus/processed/declaraciones.db.", show_default=False,
 )
+KIND_HELP = ("What the text is: items (the declaration's own), prose (a report of the meeting: news, a note) "
+             "or articles (a treaty's).")
 
 
 class TableCsvJson(str, Enum):

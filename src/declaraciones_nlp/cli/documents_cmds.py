@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 from rich.table import Table
 
-from ._util import DbOption, TableCsvJson, app, console, handle_errors, open_corpus, records
+from ._util import KIND_HELP, DbOption, TableCsvJson, app, console, handle_errors, open_corpus, records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,6 +56,7 @@ def set_meta_cmd(
     mechanism: Optional[str] = typer.Option(None, "--mechanism", help="The mechanism."),
     edition: Optional[str] = typer.Option(None, "--edition", help="The edition, e.g. 'IV Gabinete Binacional'."),
     place: Optional[str] = typer.Option(None, "--place", help="Where it was signed."),
+    kind: Optional[str] = typer.Option(None, "--kind", help=KIND_HELP),
     note: Optional[str] = typer.Option(None, "--note", help="Why (kept with the correction)."),
     db: Optional[str] = DbOption,
 ) -> None:
@@ -65,7 +66,7 @@ def set_meta_cmd(
     Example: declaraciones documents set-meta 3f2a9c1d0b7e4a55 --parties PE,EC --date 2018-10-26
     """
     changes = {"parties": parties, "date": date, "title": title, "mechanism": mechanism, "edition": edition,
-               "place": place}
+               "place": place, "kind": kind}
     with open_corpus(db) as corpus:
         changed = corpus.correct(doc_id, note=note, **{k: v for k, v in changes.items() if v is not None})
     for field, (old, new) in changed.items():

@@ -8,17 +8,18 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ._util import DbOption, app, console, err_console, handle_errors, open_corpus, split_codes
+from ._util import KIND_HELP, DbOption, app, console, err_console, handle_errors, open_corpus, split_codes
 
 if TYPE_CHECKING:
     from ..pipeline import IngestSummary
 
 
 def overrides_from_options(
-    parties: Optional[str], date: Optional[str], mechanism: Optional[str], title: Optional[str]
+    parties: Optional[str], date: Optional[str], mechanism: Optional[str], title: Optional[str],
+    kind: Optional[str] = None,
 ) -> dict:
     """Metadata given on the command line, which wins over what the file says."""
-    values = {"parties": split_codes(parties), "date": date, "mechanism": mechanism, "title": title}
+    values = {"parties": split_codes(parties), "date": date, "mechanism": mechanism, "title": title, "kind": kind}
     return {key: value for key, value in values.items() if value}
 
 
@@ -57,6 +58,7 @@ def ingest(
     date: Optional[str] = typer.Option(None, "--date", help="Override the date (YYYY-MM-DD or YYYY)."),
     mechanism: Optional[str] = typer.Option(None, "--mechanism", help="Override the mechanism."),
     title: Optional[str] = typer.Option(None, "--title", help="Override the title."),
+    kind: Optional[str] = typer.Option(None, "--kind", help=KIND_HELP),
     ocr: bool = typer.Option(False, "--ocr", help="Read scanned PDFs with OCR (tesseract, Spanish and English)."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes (default: up to the cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -65,10 +67,13 @@ def ingest(
 
     Exits non-zero when any file was refused (the others are stored).
     """
-    overrides = overrides_from_options(parties, date, mechanism, title)
+    from ..classify import load_model
+    from ..ingest import check_overrides
+
+    overrides = overrides_from_options(parties, date, mechanism, title, kind)
+    check_overrides(overrides)  # a mistyped value is refused before any database is created
     if ocr:
         overrides["ocr"] = True
-    from ..classify import load_model
 
     classifier = load_model(model)
     with open_corpus(db, create=True) as corpus:

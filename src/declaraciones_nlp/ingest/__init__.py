@@ -13,13 +13,13 @@ from typing import Any, Iterable, Mapping
 
 from .. import config
 from ..errors import FieldError, InputError, ScannedDocument, UnreadableDocument
-from ..schema import Document
+from ..schema import DOCUMENT_KINDS, Document
 from ..text import party_set
 from .clean import clean_pages, dehyphenate
 from .metadata import extract_metadata, parse_date
 
 SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
-OVERRIDE_KEYS = ("title", "date", "parties", "mechanism", "place", "edition", "lang")
+OVERRIDE_KEYS = ("title", "date", "parties", "mechanism", "place", "edition", "lang", "kind")
 READ_OPTIONS = ("ocr",)  # how to read, carried with the overrides to worker processes
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -152,6 +152,11 @@ def check_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
         elif key == "lang":
             if value not in ("es", "en"):
                 raise FieldError("lang", f"{value!r} is not a supported language (es, en)")
+            out[key] = value
+        elif key == "kind":
+            if value not in DOCUMENT_KINDS:
+                raise FieldError("kind", f"{value!r} is not a kind of document ({', '.join(DOCUMENT_KINDS)})",
+                                 f"«{value}» no es un tipo de documento ({', '.join(DOCUMENT_KINDS)})")
             out[key] = value
         else:
             out[key] = " ".join(str(value).split())

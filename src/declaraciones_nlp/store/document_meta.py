@@ -24,7 +24,7 @@ from .summaries import refresh_summaries
 from .tables import document_parties, documents, labels
 from .writer import Store
 
-CORRECTABLE: tuple[str, ...] = ("title", "date", "parties", "mechanism", "edition", "place")
+CORRECTABLE: tuple[str, ...] = ("title", "date", "parties", "mechanism", "edition", "place", "kind")
 
 _metadata = sa.MetaData()
 document_corrections = sa.Table(
