@@ -291,3 +291,36 @@ def test_an_upload_that_translates_a_stored_document_says_so(tmp_path):
     second = client.post("/upload", files={"file": (EN.name, EN.read_bytes())})
     assert second.status_code == 200 and "Es una traducción de" in second.text
     assert client.get("/api/freq", params={"by": "dyad"}).json()[0]["items"] == 6
+
+
+# ------------------------------------------------------------------ after ingestion
+def test_a_store_filled_before_detection_finds_its_pairs(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    corpus = ingest_all(url, ES, OTHER_EN, EN)
+    es, en = doc_id(corpus, ES), doc_id(corpus, EN)
+    assert corpus.freq(by=["dyad"])["items"].tolist() == [12]
+    assert corpus.store.unlink_twins(es)  # as a store filled before pairs were looked for
+    assert corpus.twins().empty and corpus.freq(by=["dyad"])["items"].tolist() == [18]
+    runner = CliRunner()
+    found = runner.invoke(cli_app, ["documents", "find-twins", "--db", url])
+    assert found.exit_code == 0, found.output
+    lines = " ".join(found.stdout.split())
+    assert f"{min(es, en)} " in lines and f"{es} is counted" in lines
+    assert "1 new pairs of translations; 1 in all." in lines
+    assert corpus.twins()[["doc_a", "doc_b"]].values.tolist() == [sorted((es, en))]
+    assert corpus.freq(by=["dyad"])["items"].tolist() == [12]
+    again = runner.invoke(cli_app, ["documents", "find-twins", "--db", url])
+    assert "0 new pairs of translations; 1 in all." in " ".join(again.stdout.split())
+
+
+def test_a_corrected_date_makes_and_undoes_the_link(tmp_path):
+    corpus = Corpus(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    corpus.ingest([ES], model=None)
+    corpus.ingest([EN], model=None, date="2023-04-15")  # mistyped: a month late
+    en = doc_id(corpus, EN)
+    assert corpus.twins().empty and corpus.freq(by=["dyad"])["items"].tolist() == [12]
+    corpus.correct(en, date="2023-03-15")
+    assert corpus.twins()[["doc_a", "doc_b"]].values.tolist() == [sorted((doc_id(corpus, ES), en))]
+    assert corpus.freq(by=["dyad"])["items"].tolist() == [6]
+    corpus.correct(en, date="2023-05-20")
+    assert corpus.twins().empty and corpus.freq(by=["dyad"])["items"].tolist() == [12]

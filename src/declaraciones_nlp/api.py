@@ -238,7 +238,21 @@ class Corpus:
 
     def correct(self, doc_id: str, note: str | None = None, **changes: Any) -> dict[str, tuple]:
         """Correct a stored document's metadata (`parties`, `date`, `title`, `mechanism`, `edition`,
-        `place`); recorded, reflected in every count, kept when the document is ingested again."""
+        `place`, `kind`); recorded, reflected in every count, kept when the document is ingested
+        again. A corrected date or parties also make or undo its link to a translation."""
         from .store.document_meta import correct_document
+        from .twins import relink_corrected
 
-        return correct_document(self.store, doc_id, note=note, **changes)
+        changed = correct_document(self.store, doc_id, note=note, **changes)
+        if {"date", "parties"} & set(changed):
+            relink_corrected(self.store, doc_id)
+        return changed
+
+    def find_twins(self) -> pd.DataFrame:
+        """Look for translations among the stored documents (a store filled before they were
+        detected at ingestion); returns the pairs linked now, as `twins()` does."""
+        from .twins import link_stored_twins
+
+        linked = {frozenset((link.doc_id, link.twin_id)) for link in link_stored_twins(self.store)}
+        pairs = self.twins()
+        return pairs[[frozenset(ids) in linked for ids in zip(pairs["doc_a"], pairs["doc_b"])]].reset_index(drop=True)

@@ -189,8 +189,12 @@ def find_twin(store: "Store", document: "Document", texts: Sequence[str],
     """The stored document `document` translates (or is translated by), if any: among the
     candidates (`could_be_twins`), the one whose items align best; a candidate already in a
     pair only when they align better than that pair did."""
-    return _best_twin(store, {"id": document.id, "dyad": document.dyad, "parties": document.parties,
-                              "lang": document.lang, "date": document.date}, texts, method)
+    return _best_twin(store, _described(document), texts, method)
+
+
+def _described(document: "Document") -> dict:
+    return {"id": document.id, "dyad": document.dyad, "parties": document.parties, "lang": document.lang,
+            "date": document.date}
 
 
 def _best_twin(store: "Store", mine: dict, texts: Sequence[str], method: str | None) -> TwinLink | None:
@@ -218,9 +222,52 @@ def link_twin(store: "Store", document: "Document", texts: Sequence[str],
     and the document left alone looks again for its own translation, so the links do not
     depend on the order the documents came in.
     """
+    return _link(store, _described(document), texts, method)
+
+
+def link_stored_twins(store: "Store", method: str | None = None) -> list[TwinLink]:
+    """Look for translations among the documents already stored, oldest first: a store filled
+    before translations were detected, or a document whose date or parties were corrected
+    after ingestion. As at ingestion, a pair is undone only for a better-aligned one; returns
+    the links made."""
+    from .query.twins import stored_document, twin_of, unpaired_document_ids
+
+    links = []
+    for doc_id in unpaired_document_ids(store):
+        with store.read() as conn:
+            if twin_of(conn, doc_id) is not None:  # paired earlier in this scan
+                continue
+        mine = stored_document(store, doc_id)
+        link = _link(store, mine, mine["texts"], method)
+        if link is not None:
+            links.append(link)
+    return links
+
+
+def relink_corrected(store: "Store", doc_id: str, method: str | None = None) -> TwinLink | None:
+    """After a document's date or parties were corrected: its pair is undone if the two could
+    no longer be translations of each other, and a document in no pair looks for its translation."""
+    from .query.twins import stored_document, twin_of
+    from .text import split_parties
+
+    mine = stored_document(store, doc_id)
+    if mine is None:
+        return None
+    with store.read() as conn:
+        pair = twin_of(conn, doc_id)
+    if pair is not None:
+        other = stored_document(store, pair["id"])
+        if other is not None and could_be_twins({**mine, "parties": split_parties(mine["parties"])},
+                                                {**other, "parties": split_parties(other["parties"])}):
+            return None
+        store.unlink_twins(doc_id)
+    return _link(store, mine, mine["texts"], method)
+
+
+def _link(store: "Store", mine: dict, texts: Sequence[str], method: str | None) -> TwinLink | None:
     from .query.twins import stored_document, twin_of
 
-    link = find_twin(store, document, texts, method)
+    link = _best_twin(store, mine, texts, method)
     if link is None:
         return None
     with store.read() as conn:

@@ -1,4 +1,5 @@
-"""`declaraciones documents`: list the stored declarations; `documents set-meta` corrects one."""
+"""`declaraciones documents`: list the stored declarations; `documents set-meta` corrects one;
+`documents find-twins` links the translations among them."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
@@ -14,7 +15,8 @@ from .query_cmds import _cell, _print_frame
 
 documents_app = typer.Typer(
     help="List the stored declarations: id, date, parties, mechanism, title and number of items. "
-         "`documents set-meta ID --parties PE,EC` corrects one document's metadata.",
+         "`documents set-meta ID --parties PE,EC` corrects one document's metadata; "
+         "`documents find-twins` links the declarations stored in two languages.",
     invoke_without_command=True,
 )
 app.add_typer(documents_app, name="documents")
@@ -71,3 +73,21 @@ def set_meta_cmd(
         changed = corpus.correct(doc_id, note=note, **{k: v for k, v in changes.items() if v is not None})
     for field, (old, new) in changed.items():
         console.print(f"{doc_id} {field}: {old or '—'} → {new}", highlight=False)
+
+
+@documents_app.command("find-twins")
+@handle_errors
+def find_twins_cmd(db: Optional[str] = DbOption) -> None:
+    """Look for translations among the stored documents (a store filled before they were detected
+    at ingestion): each pair found counts once from now on, as it would had it been found then.
+
+    Example: declaraciones documents find-twins
+    """
+    with open_corpus(db) as corpus:
+        linked = corpus.find_twins()
+        total = len(corpus.twins())
+    for row in records(linked):
+        console.print(f"{row['doc_a']} ({row['lang_a']}) and {row['doc_b']} ({row['lang_b']}): translations "
+                      f"(items aligned by {row['method']}, score {row['score']:.2f}); {row['counted']} is counted",
+                      highlight=False, soft_wrap=True)
+    console.print(f"{len(linked)} new pairs of translations; {total} in all.", highlight=False)

@@ -107,3 +107,13 @@ def stored_document(store: Store, doc_id: str) -> dict[str, Any] | None:
             return None
         texts = conn.execute(sa.select(items.c.text).where(items.c.doc_id == doc_id).order_by(items.c.n)).scalars()
         return {**row, "texts": list(texts)}
+
+
+def unpaired_document_ids(store: Store) -> list[str]:
+    """Ids of the dated documents in no pair, in the order they were ingested."""
+    d = documents.c
+    paired = sa.union(sa.select(twins.c.doc_a), sa.select(twins.c.doc_b))
+    stmt = (sa.select(d.id).where(d.date.is_not(None), d.id.not_in(paired))
+            .order_by(d.ingested_at, d.id))
+    with store.read() as conn:
+        return list(conn.execute(stmt).scalars())

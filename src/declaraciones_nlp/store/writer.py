@@ -195,12 +195,15 @@ class Store(Database):
                                                        linked_at=_now()))
             except sa.exc.IntegrityError:  # another writer linked one of them first
                 return False
+            self.bump_generation(conn)  # a pair counts once: cached counts change
         return True
 
     def unlink_twins(self, doc_id: str) -> bool:
         """Forget the translation link of a document (both are counted again); False if it had none."""
         with self.write() as conn:
             done = conn.execute(twins.delete().where(sa.or_(twins.c.doc_a == doc_id, twins.c.doc_b == doc_id)))
+            if done.rowcount:
+                self.bump_generation(conn)
         return bool(done.rowcount)
 
     def remove(self, doc_id: str) -> int:
