@@ -90,3 +90,13 @@ def test_ingest_with_ocr_stores_the_items_and_notes_the_confidence(tmp_path):
     assert result.exit_code == 0, result.output
     assert "stored 1 (5 items)" in result.stdout
     assert "en_declaracion_saltos.pdf: read by OCR, mean word confidence" in result.stdout
+    # the confidence is stored with the document: listed, and on its page
+    (doc,) = json.loads(CliRunner().invoke(app, ["documents", "--format", "json", "--db", db]).stdout)
+    assert 80 < doc["ocr_confidence"] <= 100
+    from fastapi.testclient import TestClient
+
+    from declaraciones_nlp.web.app import create_app
+
+    page = TestClient(create_app(db)).get(f"/documents/{doc['id']}")
+    assert page.status_code == 200
+    assert f"Por OCR, confianza media de las palabras {doc['ocr_confidence']:.0f}/100" in page.text

@@ -49,6 +49,8 @@ ACT_NAMES_ES: dict[str, str] = {
 KIND_NAMES_ES: dict[str, str] = {"items": "declaración (ítems)", "prose": "relato de reunión (prosa)",
                                  "articles": "tratado (artículos)"}
 LANGS: tuple[str, ...] = ("es", "en")
+# Below this mean word confidence (0–100) a text read by OCR should be checked against the scan.
+OCR_CHECK_BELOW = 85.0
 # What a document's text is (front matter `kind`): the declaration's own items, a report of the
 # meeting in prose (news, a ministry's note, a thesis' account), a treaty's articles.
 DOCUMENT_KINDS: tuple[str, ...] = ("items", "prose", "articles")

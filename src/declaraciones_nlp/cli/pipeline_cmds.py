@@ -44,7 +44,9 @@ def print_summary(summary: IngestSummary) -> None:
 
 def ocr_note(path: str, confidence: float) -> str:
     """One line saying that a file was read by OCR, and how sure the OCR was."""
-    advice = "check the items against the scan" if confidence < 85 else "items may still hold OCR errors"
+    from ..schema import OCR_CHECK_BELOW
+
+    advice = "check the items against the scan" if confidence < OCR_CHECK_BELOW else "items may still hold OCR errors"
     return f"{path}: read by OCR, mean word confidence {confidence:.0f}/100 ({advice})"
 
 

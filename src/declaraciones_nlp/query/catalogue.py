@@ -32,7 +32,7 @@ def documents(store: Store, filters: Filters | None = None, kind: str | None = N
                          f"tipo de documento desconocido «{kind}» (válidos: {', '.join(DOCUMENT_KINDS)})")
     d = documents_table.c
     cols = [d.id, d.title, d.date, d.year, d.place, d.parties, d.dyad, d.mechanism, d.edition,
-            d.lang, d.kind, d.citation, d.source_path, d.content_hash, d.ingested_at]
+            d.lang, d.kind, d.citation, d.source_path, d.content_hash, d.ingested_at, d.ocr_confidence]
     # the item count each document keeps (documents.n_items), not a count over every item
     stmt = (sa.select(*cols, sa.func.coalesce(d.n_items, 0).label("items"))
             .order_by(d.date.asc().nulls_last(), d.id))

@@ -19,7 +19,8 @@ import sqlalchemy as sa
 # 4: store_state and the list-order indexes on documents.
 # 5: documents.kind (declaration items or a report in prose; added, empty, to an older store).
 # 6: label_counts and documents.n_items (per-document summaries, filled from the labels on upgrade).
-STORE_SCHEMA_VERSION = 6
+# 7: documents.ocr_confidence (mean word confidence of a text read by OCR; empty in an older store).
+STORE_SCHEMA_VERSION = 7
 
 # Sort keys of item lists: the date with undated documents last, oldest or newest first.
 UNDATED_LAST_ASC = "~"
@@ -47,6 +48,7 @@ documents = sa.Table(
     sa.Column("ingested_at", sa.String(32)),
     sa.Column("kind", sa.String(16)),
     sa.Column("n_items", sa.Integer),  # how many items the document holds (a summary: totals read it)
+    sa.Column("ocr_confidence", sa.Float),  # 0–100 when the text was read by OCR, else NULL
     sa.Index("ix_documents_year", "year"),
     sa.Index("ix_documents_dyad", "dyad"),
 )
@@ -205,6 +207,7 @@ ADDED_IN: dict[int, tuple[sa.Table | sa.Index, ...]] = {
     6: (label_counts,),
 }
 # Columns each schema version added to an existing table: (table, column).
-COLUMNS_ADDED_IN: dict[int, tuple[tuple[sa.Table, str], ...]] = {5: ((documents, "kind"),), 6: ((documents, "n_items"),)}
+COLUMNS_ADDED_IN: dict[int, tuple[tuple[sa.Table, str], ...]] = {
+    5: ((documents, "kind"),), 6: ((documents, "n_items"),), 7: ((documents, "ocr_confidence"),)}
 # Tables created on open when missing, whatever the version (no data to fill them from).
 ON_OPEN: tuple[sa.Table, ...] = (twins, followup_status)

@@ -256,6 +256,7 @@ def _document_values(document: Document) -> dict[str, Any]:
         "lang": document.lang, "citation": document.citation,
         "excerpt_only": bool(document.excerpt_only), "page_starts": list(document.page_starts),
         "ingested_at": _now(), "kind": document.kind, "n_items": 0,
+        "ocr_confidence": document.ocr_confidence,
     }
 
 

@@ -30,7 +30,7 @@ from ..charts import svg_stacked_bars
 from ..errors import Cancelled, DeclaracionesError, FieldError, InputError, NotFoundError
 from ..followup import STATUS_ES, STATUSES
 from ..ingest import SUPPORTED_EXTENSIONS
-from ..schema import ACT_NAMES_ES, AXES, AXIS_COLOURS, AXIS_NAMES_ES, AXIS_SHORT_ES, KIND_NAMES_ES, LABELS
+from ..schema import ACT_NAMES_ES, AXES, AXIS_COLOURS, AXIS_NAMES_ES, AXIS_SHORT_ES, KIND_NAMES_ES, LABELS, OCR_CHECK_BELOW
 from ..text import country_codes, country_name, split_parties
 from .cancel import CancelOnDisconnect
 from .followup import RATE_NAMES, followup_router
@@ -142,7 +142,8 @@ def create_app(db: str | None = None, allow_upload: bool = False, allow_review: 
     templates.env.globals.update(
         AXES=AXES, LABELS=LABELS, AXIS_NAMES_ES=AXIS_NAMES_ES, AXIS_SHORT_ES=AXIS_SHORT_ES,
         AXIS_COLOURS=AXIS_COLOURS, GROUPS=GROUPS, allow_upload=allow_upload, allow_review=allow_review,
-        ACT_NAMES_ES=ACT_NAMES_ES, KIND_NAMES_ES=KIND_NAMES_ES, country_name=country_name, parties_es=parties_es,
+        ACT_NAMES_ES=ACT_NAMES_ES, KIND_NAMES_ES=KIND_NAMES_ES, OCR_CHECK_BELOW=OCR_CHECK_BELOW,
+        country_name=country_name, parties_es=parties_es,
         allow_edit=allow_edit, STATUSES=STATUSES, STATUS_ES=STATUS_ES, RATE_NAMES=RATE_NAMES,
     )
     corpus = Corpus(db, create=allow_upload)  # only an app that ingests may create the store
