@@ -13,18 +13,35 @@ same façade, so a notebook, a terminal and a browser get the same answers.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Sequence, TypeVar
 
-import pandas as pd
-
-from . import charts, query
+from . import query
 from .errors import InputError, NotFoundError
 from .filters import Filters
-from .records import to_records
 from .schema import AgreementItem
 from .store import Store
+from .store.engine import CancelToken, cancellable
 
-__all__ = ["Corpus", "to_records"]
+T = TypeVar("T")
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .query.counts import FreqTable
+    from .records import to_records
+
+# pandas is imported by the methods that answer with a DataFrame, so a caller that only
+# counts (`freq_rows`) starts fast. Reads inside `with cancellable(token):` stop when the
+# token is cancelled (the web server uses it for clients that went away).
+__all__ = ["CancelToken", "Corpus", "cancellable", "to_records"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "to_records":  # records imports pandas
+        from .records import to_records
+
+        return to_records
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Corpus:
@@ -54,6 +71,15 @@ class Corpus:
     def close(self) -> None:
         self.store.close()
 
+    def counts(self) -> dict[str, int]:
+        """Numbers of documents, items and label rows stored."""
+        return self.store.counts()
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, or its answer from an earlier call with `key` while the store has not changed
+        (every write bumps the store's generation); the answer must not be changed by the caller."""
+        return self.store.cached(key, compute)
+
     # -- questions ----------------------------------------------------------
     def items(self, filters: Filters | None = None, limit: int | None = None, offset: int = 0,
               **kwargs: Any) -> pd.DataFrame:
@@ -79,6 +105,11 @@ class Corpus:
         (`share_of="group"`: by axis and a field, the share within each value of the field)."""
         return query.freq(self.store, by, Filters.of(filters, **kwargs), share_of=share_of)
 
+    def freq_rows(self, by: str | Sequence[str] = ("axis",), filters: Filters | None = None,
+                  share_of: str = "group", **kwargs: Any) -> "FreqTable":
+        """`freq` as plain rows (`query.freq_table`), without pandas: for callers that only print them."""
+        return query.freq_table(self.store, by, Filters.of(filters, **kwargs), share_of)
+
     def search(self, q: str, limit: int | None = 50, filters: Filters | None = None, offset: int = 0,
                **kwargs: Any) -> pd.DataFrame:
         """Items containing every word of `q`, accents and case ignored; see `query.search`."""
@@ -91,6 +122,8 @@ class Corpus:
 
     def chart(self, path: str | Path, by: str | Sequence[str] = ("axis",), **filters: Any) -> Path:
         """Draw `freq(by, **filters)` as a bar chart (.png or .svg)."""
+        from . import charts
+
         return charts.bar_chart(self.freq(by=by, **filters), path)
 
     def documents(self, filters: Filters | None = None, kind: str | None = None, title: str | None = None,
@@ -204,6 +237,8 @@ class Corpus:
         wanted = {str(ref).split("#")[0] for ref in refs}
         dyads = sorted(set(docs.loc[docs["id"].isin(wanted), "dyad"]))
         frames = [self.followup(dyad=dyad) for dyad in dyads if "-" in str(dyad)]
+        import pandas as pd
+
         if frames:
             return pd.concat(frames, ignore_index=True)
         from .followup.register import COLUMNS

@@ -33,13 +33,13 @@ from sklearn.svm import LinearSVC
 
 from ..schema import AXES, LABELS, OTHER, AgreementItem
 from ..text import fold, guess_lang
+from .decision import DECISION_RULES, best_threshold, decide, label_matrix
 from .features import SEMANTIC_DIM, CharNgrams, lexicon_block, sentence_embeddings, spacy_lemmas, stem_tokens
 from .lexicon import LEXICON_AXES, Lexicon
-from .metrics import label_indicator
+from .metrics import weighted_macro_f1
 
 N_LABELS = len(LABELS)
 OTHER_INDEX = LABELS.index(OTHER)
-_THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
 
 
 @dataclass(frozen=True)
@@ -116,67 +116,6 @@ def assign_folds(groups: Sequence[str], k: int, seed: int) -> np.ndarray:
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))
-
-
-def label_matrix(label_sets: Sequence[Sequence[str]]) -> np.ndarray:
-    return label_indicator(label_sets).astype(int)
-
-
-DECISION_RULES: tuple[str, ...] = ("other-wins", "axes-first")
-
-
-def decide(probs: np.ndarray, thresholds: np.ndarray, rule: str = "other-wins") -> list[tuple[str, ...]]:
-    """Label sets from calibrated probabilities (columns in `LABELS` order).
-
-    Axes at or above their threshold are kept. With rule `other-wins`, `other`
-    wins alone when it passes its own threshold and beats every kept axis; with
-    `axes-first`, a passing axis always wins over `other`. When no axis passes,
-    `other` is taken if it passes its threshold or scores above the best axis;
-    otherwise the axis nearest its threshold is taken.
-    """
-    out = []
-    n_axes = len(AXES)
-    for row in probs:
-        axis_p, other_p = row[:n_axes], row[OTHER_INDEX]
-        passing = [j for j in range(n_axes) if axis_p[j] >= thresholds[j]]
-        if passing:
-            if (rule == "other-wins" and other_p >= thresholds[OTHER_INDEX]
-                    and other_p > max(axis_p[j] for j in passing)):
-                out.append((OTHER,))
-            else:
-                out.append(tuple(AXES[j] for j in passing))
-        elif other_p >= thresholds[OTHER_INDEX] or other_p >= axis_p.max():
-            out.append((OTHER,))
-        else:
-            out.append((AXES[int(np.argmax(axis_p / thresholds[:n_axes]))],))
-    return out
-
-
-def _macro_f1(Y: np.ndarray, label_sets: Sequence[Sequence[str]], w: np.ndarray) -> float:
-    P = label_matrix(label_sets)
-    f1s = []
-    for j in range(Y.shape[1]):
-        y, p = Y[:, j] == 1, P[:, j] == 1
-        if not y.any():
-            continue
-        tp = float(w[y & p].sum())
-        f1s.append(2 * tp / (float(w[p].sum()) + float(w[y].sum())) if tp else 0.0)
-    return float(np.mean(f1s)) if f1s else 0.0
-
-
-def _best_threshold(y: np.ndarray, p: np.ndarray, w: np.ndarray) -> float:
-    """The threshold with the best (sample-weighted) F1 on out-of-fold probabilities."""
-    if y.sum() == 0:
-        return 0.5
-    best, best_f1 = 0.5, -1.0
-    positives = float((w * y).sum())
-    for t in _THRESHOLD_GRID:
-        pred = p >= t
-        tp = float((w * (pred & (y == 1))).sum())
-        f1 = 2 * tp / (float((w * pred).sum()) + positives) if tp else 0.0
-        if f1 > best_f1 + 1e-12:
-            best, best_f1 = float(t), f1
-    return best
 
 
 class AxisClassifier:
@@ -299,10 +238,10 @@ class AxisClassifier:
         self.oof_probs_ = self._calibrate(oof, lex, oof_frag)
         # thresholds and the `other` rule are chosen on the out-of-fold probabilities,
         # real items weighing `threshold_real_weight` times a written one
-        best = np.array([_best_threshold(Y[:, j], self.oof_probs_[:, j], tw) for j in range(N_LABELS)])
+        best = np.array([best_threshold(Y[:, j], self.oof_probs_[:, j], tw) for j in range(N_LABELS)])
         self.thresholds_ = np.round(cfg.threshold_shrink * 0.5 + (1 - cfg.threshold_shrink) * best, 3)
         rules = DECISION_RULES if cfg.decision_rule == "auto" else (cfg.decision_rule,)
-        self.rule_ = max(rules, key=lambda r: (_macro_f1(Y, decide(self.oof_probs_, self.thresholds_, r), tw), r == rules[0]))
+        self.rule_ = max(rules, key=lambda r: (weighted_macro_f1(Y, decide(self.oof_probs_, self.thresholds_, r), tw), r == rules[0]))
         self.oof_labels_ = decide(self.oof_probs_, self.thresholds_, self.rule_)
         self.folds_ = folds
         return self

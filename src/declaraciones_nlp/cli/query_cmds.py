@@ -108,22 +108,18 @@ def freq_cmd(
 
     Example: declaraciones freq --by axis --by year --country CO --since 2014
     """
-    from ..query import check_by, freq_table
-    from ..store import Store
-    from ..store.location import require_existing
+    from ..query import check_by
 
     fields = check_by(by or ["axis"])
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         raise InputError("--chart", f"a chart is written as .png or .svg, not {chart.name!r}")
     # plain rows, no DataFrame: pandas is imported only to draw a chart
-    require_existing(db)  # a mistyped --db is refused in one line, as by every reading command
-    with Store(db) as store:
-        table = freq_table(store, fields, filters, share_of)
+    with open_corpus(db) as corpus:  # a mistyped --db is refused in one line, as by every reading command
+        table = corpus.freq_rows(fields, filters, share_of)
         if chart is not None:
             from ..charts import bar_chart
-            from ..query import freq
 
-            bar_chart(freq(store, fields, filters, share_of), chart)
+            bar_chart(corpus.freq(fields, filters, share_of), chart)
             err_console.print(f"chart written to {chart}", highlight=False)
     if fmt is TableCsvJson.json:
         typer.echo(json.dumps(table.records(), ensure_ascii=False, indent=2))

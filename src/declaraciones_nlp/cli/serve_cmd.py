@@ -5,7 +5,7 @@ from typing import Optional
 
 import typer
 
-from ._util import DbOption, app, console, err_console, handle_errors
+from ._util import DbOption, app, console, err_console, handle_errors, open_corpus
 
 
 @app.command()
@@ -26,10 +26,9 @@ def serve(
 
     import uvicorn
 
-    from ..store import Store
     from ..web.app import create_app
 
-    Store(db).close()  # a bad URL or store fails here, in one line, before the server starts
+    open_corpus(db, create=True).close()  # a bad URL or store fails here, in one line, before the server starts
     console.print(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
     if allow_review:
         console.print(f"Review page: http://{host}:{port}/revisar")

@@ -191,7 +191,7 @@ def create_app(db: str | None = None, allow_upload: bool = False, allow_review: 
             return table, charts
 
         # grouped counts only, kept with the rendered charts until the store changes
-        table, charts = corpus.store.cached(("dashboard", group, tuple(sorted(filters.items()))), table_and_charts)
+        table, charts = corpus.cached(("dashboard", group, tuple(sorted(filters.items()))), table_and_charts)
         kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "group" and v])
         return page(request, "dashboard.html", table=table, group=group, charts=charts, filters=filters,
                     query=urlencode([*parse_qsl(kept), ("group", group)]),

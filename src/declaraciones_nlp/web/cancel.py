@@ -4,7 +4,7 @@ from __future__ import annotations
 import anyio
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..store.engine import CancelToken, cancellable
+from ..api import CancelToken, cancellable
 
 
 class CancelOnDisconnect:

@@ -56,7 +56,7 @@ def review_router(corpus: Corpus, templates: Jinja2Templates, model: Callable[[]
 
     def ordered(filters: Filters) -> pd.DataFrame:
         current = model()
-        key = (filters, getattr(current, "version", None), corpus.store.counts()["items"])
+        key = (filters, getattr(current, "version", None), corpus.counts()["items"])
         if key not in orders:
             orders[key] = review_loop.review_order(corpus, filters, current)
             while len(orders) > 8:
