@@ -16,9 +16,6 @@ def label_matrix(label_sets: Sequence[Sequence[str]]) -> np.ndarray:
     return label_indicator(label_sets).astype(int)
 
 
-DECISION_RULES: tuple[str, ...] = ("other-wins", "axes-first")
-
-
 def decide(probs: np.ndarray, thresholds: np.ndarray, rule: str = "other-wins") -> list[tuple[str, ...]]:
     """Label sets from calibrated probabilities (columns in `LABELS` order).
 
@@ -26,7 +23,8 @@ def decide(probs: np.ndarray, thresholds: np.ndarray, rule: str = "other-wins") 
     wins alone when it passes its own threshold and beats every kept axis; with
     `axes-first`, a passing axis always wins over `other`. When no axis passes,
     `other` is taken if it passes its threshold or scores above the best axis;
-    otherwise the axis nearest its threshold is taken.
+    otherwise the axis nearest its threshold is taken. Models are trained with
+    `other-wins`; `axes-first` is kept for models saved when it could be chosen.
     """
     out = []
     n_axes = len(AXES)

@@ -41,20 +41,6 @@ def scores(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict
     }
 
 
-def weighted_macro_f1(Y: np.ndarray, label_sets: Sequence[Sequence[str]], w: np.ndarray) -> float:
-    """Macro F1 over every label with support (`other` included), items weighted by `w`:
-    what the classifier maximises when it chooses its decision rule (`scores` gives the reported one)."""
-    P = label_indicator(label_sets)
-    f1s = []
-    for j in range(Y.shape[1]):
-        y, p = Y[:, j] == 1, P[:, j] == 1
-        if not y.any():
-            continue
-        tp = float(w[y & p].sum())
-        f1s.append(2 * tp / (float(w[p].sum()) + float(w[y].sum())) if tp else 0.0)
-    return float(np.mean(f1s)) if f1s else 0.0
-
-
 def confusion(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict[str, dict[str, int]]:
     """gold label → predicted label → count, counting a missed gold label against each wrong prediction.
 

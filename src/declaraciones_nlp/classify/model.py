@@ -33,10 +33,9 @@ from sklearn.svm import LinearSVC
 
 from ..schema import AXES, LABELS, OTHER, AgreementItem
 from ..text import fold, guess_lang
-from .decision import DECISION_RULES, best_threshold, decide, label_matrix
+from .decision import best_threshold, decide, label_matrix
 from .features import SEMANTIC_DIM, CharNgrams, lexicon_block, sentence_embeddings, spacy_lemmas, stem_tokens
 from .lexicon import LEXICON_AXES, Lexicon
-from .metrics import weighted_macro_f1
 
 N_LABELS = len(LABELS)
 OTHER_INDEX = LABELS.index(OTHER)
@@ -65,8 +64,6 @@ class ModelConfig:
     stack_C: float = 1.0
     fragments: bool = True  # with `stack`: also calibrate on the best score among the item's list fragments
     threshold_real_weight: float = 10.0  # weight of real items when thresholds are chosen
-    threshold_shrink: float = 0.0  # pull the chosen thresholds toward 0.5 (0 = none, 1 = all the way)
-    decision_rule: str = "other-wins"  # "other-wins", "axes-first" or "auto" (chosen on out-of-fold data)
     folds: int = 5
     max_iter: int = 300
     seed: int = 0
@@ -77,6 +74,8 @@ class ModelConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ModelConfig":
         data = {"fragments": False, "max_words": 0} | dict(data)  # models saved before these existed
+        for key in ("threshold_shrink", "decision_rule"):  # settings of older models, fixed since
+            data.pop(key, None)
         for key in ("features", "word_ngrams", "char_ngrams"):
             if key in data:
                 data[key] = tuple(data[key])
@@ -239,9 +238,8 @@ class AxisClassifier:
         # thresholds and the `other` rule are chosen on the out-of-fold probabilities,
         # real items weighing `threshold_real_weight` times a written one
         best = np.array([best_threshold(Y[:, j], self.oof_probs_[:, j], tw) for j in range(N_LABELS)])
-        self.thresholds_ = np.round(cfg.threshold_shrink * 0.5 + (1 - cfg.threshold_shrink) * best, 3)
-        rules = DECISION_RULES if cfg.decision_rule == "auto" else (cfg.decision_rule,)
-        self.rule_ = max(rules, key=lambda r: (weighted_macro_f1(Y, decide(self.oof_probs_, self.thresholds_, r), tw), r == rules[0]))
+        self.thresholds_ = np.round(best, 3)
+        self.rule_ = "other-wins"
         self.oof_labels_ = decide(self.oof_probs_, self.thresholds_, self.rule_)
         self.folds_ = folds
         return self
