@@ -1,0 +1,117 @@
+"""Quick screen of feature blocks for the axis classifier, before a nested comparison.
+
+One assignment of declarations to 5 folds (grouped by declaration); per label one
+logistic regression on the shipped model's features (word and char n-grams, lexicon),
+plus the blocks asked for; out-of-fold linear scores, no calibration. Per collection it
+prints the mean average precision over the five axes and the best-threshold F1 (the
+threshold chosen on the scores themselves: optimistic, the same for every variant; use
+it to rank variants, and `scripts/nested_compare.py` for the figures to report).
+A variant takes 2 to 4 minutes on two cores; `e5` embeds every item once (cached).
+
+    python scripts/screen_features.py base heading neighbours no-written e5 e5x2
+"""
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score, precision_recall_curve
+
+from declaraciones_nlp.classify.data import default_data_paths, load_labelled
+from declaraciones_nlp.classify.decision import label_matrix
+from declaraciones_nlp.classify.features import sentence_embeddings, stem_tokens
+from declaraciones_nlp.classify.lexicon import Lexicon
+from declaraciones_nlp.classify.model import LABELS, AxisClassifier, ModelConfig, assign_folds
+
+VARIANTS = ("base", "heading", "neighbours", "no-written", "e5", "e5x2")
+SUBSETS = ("real-en", "real-es", "treaties-es", "written")
+N_AXES = len(LABELS) - 1
+
+
+def stems(text: str | None, lang: str) -> str:
+    return " ".join(s for s, _ in stem_tokens(text or "", lang))
+
+
+def tfidf_block(docs: list[str]) -> sp.csr_matrix:
+    return TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True, min_df=2).fit_transform(docs)
+
+
+def neighbour_texts(items) -> list[str]:
+    """The previous and the next item of the same declaration, joined."""
+    by_group = defaultdict(list)
+    for i, item in enumerate(items):
+        by_group[item.group].append(i)
+    around = [""] * len(items)
+    for indices in by_group.values():
+        indices.sort(key=lambda i: items[i].n or 0)
+        for a, b in zip(indices, indices[1:]):
+            around[a] += " " + items[b].text
+            around[b] += " " + items[a].text
+    return around
+
+
+def best_f1(y: np.ndarray, scores: np.ndarray) -> float:
+    precision, recall, _ = precision_recall_curve(y, scores)
+    return float((2 * precision * recall / np.maximum(precision + recall, 1e-9)).max())
+
+
+def out_of_fold(X, Y, weight, folds, train_mask) -> np.ndarray:
+    oof = np.zeros(Y.shape)
+    for k in np.unique(folds):
+        test = folds == k
+        train = ~test & train_mask
+        for j in range(Y.shape[1]):
+            est = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear", dual=True,
+                                     max_iter=300, tol=1e-3, random_state=0)
+            oof[test, j] = est.fit(X[train], Y[train, j], sample_weight=weight[train]).decision_function(X[test])
+    return oof
+
+
+def report(name: str, Y: np.ndarray, oof: np.ndarray, subsets: np.ndarray) -> str:
+    cells = []
+    for subset in SUBSETS:
+        m = subsets == subset
+        ap = np.mean([average_precision_score(Y[m, j], oof[m, j]) for j in range(N_AXES)])
+        f1 = [best_f1(Y[m, j], oof[m, j]) for j in range(len(LABELS))]
+        cells.append(f"{subset} AP {ap:.3f} F1* {np.mean(f1[:N_AXES]):.3f} other {f1[-1]:.3f}")
+    return f"{name:<11} " + " | ".join(cells)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("variants", nargs="*", default=["base"], choices=VARIANTS)
+    parser.add_argument("--seed", type=int, default=1000, help="assignment of declarations to folds")
+    args = parser.parse_args()
+    items = load_labelled(default_data_paths())
+    texts, langs = [it.text for it in items], [it.lang for it in items]
+    Y = label_matrix([it.labels for it in items])
+    subsets = np.array([it.subset for it in items])
+    written = np.array([bool(it.written) for it in items])
+    weight = np.where(written, 1.0, np.array([1.0 if it.kind == "articles" else 6.0 for it in items]))
+    model = AxisClassifier(ModelConfig())
+    model.lexicon_ = Lexicon.default()
+    model._make_vectorizers()
+    X = model._features(texts, langs, [it.section for it in items], fit=True)
+    folds = assign_folds([it.group for it in items], 5, args.seed)
+    everyone = np.ones(len(items), dtype=bool)
+    for name in args.variants:
+        block, train_mask = None, everyone
+        if name == "heading":
+            block = tfidf_block([stems(it.section, it.lang) for it in items]) * 0.5
+        elif name == "neighbours":
+            block = tfidf_block([stems(t, lang) for t, lang in zip(neighbour_texts(items), langs)]) * 0.3
+        elif name == "no-written":
+            train_mask = ~written
+        elif name.startswith("e5"):
+            vectors = sentence_embeddings(texts).astype(np.float64)
+            block = sp.csr_matrix((vectors - vectors.mean(axis=0)) * (2.0 if name == "e5x2" else 1.0))
+        features = X if block is None else sp.hstack([X, block], format="csr")
+        print(report(name, Y, out_of_fold(features, Y, weight, folds, train_mask), subsets), flush=True)
+
+
+if __name__ == "__main__":
+    main()
