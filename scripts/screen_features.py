@@ -18,7 +18,6 @@ from collections import defaultdict
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from declaraciones_nlp.classify.data import default_data_paths, load_labelled
@@ -59,15 +58,15 @@ def best_f1(y: np.ndarray, scores: np.ndarray) -> float:
     return float((2 * precision * recall / np.maximum(precision + recall, 1e-9)).max())
 
 
-def out_of_fold(X, Y, weight, folds, train_mask) -> np.ndarray:
+def out_of_fold(model: AxisClassifier, X, Y, weight, folds, train_mask) -> np.ndarray:
+    """The shipped model's linear estimator (same settings), fitted per label and fold."""
     oof = np.zeros(Y.shape)
     for k in np.unique(folds):
         test = folds == k
         train = ~test & train_mask
         for j in range(Y.shape[1]):
-            est = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear", dual=True,
-                                     max_iter=300, tol=1e-3, random_state=0)
-            oof[test, j] = est.fit(X[train], Y[train, j], sample_weight=weight[train]).decision_function(X[test])
+            est = model._estimator().fit(X[train], Y[train, j], sample_weight=weight[train])
+            oof[test, j] = est.decision_function(X[test])
     return oof
 
 
@@ -91,8 +90,8 @@ def main() -> None:
     Y = label_matrix([it.labels for it in items])
     subsets = np.array([it.subset for it in items])
     written = np.array([bool(it.written) for it in items])
-    weight = np.where(written, 1.0, np.array([1.0 if it.kind == "articles" else 6.0 for it in items]))
     model = AxisClassifier(ModelConfig())
+    weight = model._weights(items, model.config.real_weight)
     model.lexicon_ = Lexicon.default()
     model._make_vectorizers()
     X = model._features(texts, langs, [it.section for it in items], fit=True)
@@ -110,7 +109,7 @@ def main() -> None:
             vectors = sentence_embeddings(texts).astype(np.float64)
             block = sp.csr_matrix((vectors - vectors.mean(axis=0)) * (2.0 if name == "e5x2" else 1.0))
         features = X if block is None else sp.hstack([X, block], format="csr")
-        print(report(name, Y, out_of_fold(features, Y, weight, folds, train_mask), subsets), flush=True)
+        print(report(name, Y, out_of_fold(model, features, Y, weight, folds, train_mask), subsets), flush=True)
 
 
 if __name__ == "__main__":
