@@ -22,17 +22,13 @@ from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from declaraciones_nlp.classify.data import default_data_paths, load_labelled
 from declaraciones_nlp.classify.decision import label_matrix
-from declaraciones_nlp.classify.features import sentence_embeddings, stem_tokens
+from declaraciones_nlp.classify.features import sentence_embeddings
 from declaraciones_nlp.classify.lexicon import Lexicon
 from declaraciones_nlp.classify.model import LABELS, AxisClassifier, ModelConfig, assign_folds
 
 VARIANTS = ("base", "heading", "neighbours", "no-written", "e5", "e5x2")
 SUBSETS = ("real-en", "real-es", "treaties-es", "written")
 N_AXES = len(LABELS) - 1
-
-
-def stems(text: str | None, lang: str) -> str:
-    return " ".join(s for s, _ in stem_tokens(text or "", lang))
 
 
 def tfidf_block(docs: list[str]) -> sp.csr_matrix:
@@ -100,9 +96,9 @@ def main() -> None:
     for name in args.variants:
         block, train_mask = None, everyone
         if name == "heading":
-            block = tfidf_block([stems(it.section, it.lang) for it in items]) * 0.5
+            block = tfidf_block(model._word_docs([it.section or "" for it in items], langs)) * 0.5
         elif name == "neighbours":
-            block = tfidf_block([stems(t, lang) for t, lang in zip(neighbour_texts(items), langs)]) * 0.3
+            block = tfidf_block(model._word_docs(neighbour_texts(items), langs)) * 0.3
         elif name == "no-written":
             train_mask = ~written
         elif name.startswith("e5"):
