@@ -20,7 +20,8 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
-from declaraciones_nlp.classify.data import default_data_paths, load_labelled
+from declaraciones_nlp import external
+from declaraciones_nlp.classify.data import default_data_paths, load_labelled, missing_collections
 from declaraciones_nlp.classify.decision import label_matrix
 from declaraciones_nlp.classify.features import sentence_embeddings
 from declaraciones_nlp.classify.lexicon import Lexicon
@@ -81,7 +82,10 @@ def main() -> None:
     parser.add_argument("variants", nargs="*", default=["base"], choices=VARIANTS)
     parser.add_argument("--seed", type=int, default=1000, help="assignment of declarations to folds")
     args = parser.parse_args()
-    items = load_labelled(default_data_paths())
+    paths = default_data_paths()
+    if missing := missing_collections(paths):
+        parser.exit(1, f"error: the real documents of {', '.join(missing)} are not here; {external.HOW_TO_GET}\n")
+    items = load_labelled(paths)
     texts, langs = [it.text for it in items], [it.lang for it in items]
     Y = label_matrix([it.labels for it in items])
     subsets = np.array([it.subset for it in items])
