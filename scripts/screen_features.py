@@ -6,14 +6,18 @@ plus the blocks asked for; out-of-fold linear scores, no calibration. Per collec
 prints the mean average precision over the five axes and the best-threshold F1 (the
 threshold chosen on the scores themselves: optimistic, the same for every variant; use
 it to rank variants, and `scripts/nested_compare.py` for the figures to report).
-A variant takes 2 to 4 minutes on two cores; `e5` embeds every item once (cached).
+A variant takes 2 to 4 minutes on two cores; `e5` embeds every item once and `static`
+every distinct word once (both cached in `models/.embeddings/`). `e5-head` is not a block:
+it mixes the base scores (0.7) with those of the embedding head (`classify/head.py`, 0.3),
+each standardised, as a stand-in for the calibration that combines them in the model.
 
-    python scripts/screen_features.py base heading neighbours no-written e5 e5x2
+    python scripts/screen_features.py base heading neighbours no-written e5 e5x2 static e5-head
 """
 from __future__ import annotations
 
 import argparse
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,10 +28,11 @@ from declaraciones_nlp import external
 from declaraciones_nlp.classify.data import default_data_paths, load_labelled, missing_collections
 from declaraciones_nlp.classify.decision import label_matrix
 from declaraciones_nlp.classify.features import sentence_embeddings
+from declaraciones_nlp.classify.head import EmbeddingHead
 from declaraciones_nlp.classify.lexicon import Lexicon
 from declaraciones_nlp.classify.model import LABELS, AxisClassifier, ModelConfig, assign_folds
 
-VARIANTS = ("base", "heading", "neighbours", "no-written", "e5", "e5x2")
+VARIANTS = ("base", "heading", "neighbours", "no-written", "e5", "e5x2", "static", "e5-head")
 SUBSETS = ("real-en", "real-es", "treaties-es", "written")
 N_AXES = len(LABELS) - 1
 
@@ -50,6 +55,22 @@ def neighbour_texts(items) -> list[str]:
     return around
 
 
+def static_vectors(texts: list[str], smoothing: float = 1e-3) -> np.ndarray:
+    """Static word vectors distilled from the sentence encoder: every distinct word embedded
+    alone, an item the mean of its words' vectors weighted by smoothing / (smoothing + p(word))
+    (rare words weigh more), scaled to unit length. As fast as a lookup once distilled."""
+    words = [[w for w in re.findall(r"\w+", t.lower()) if not w.isdigit()] for t in texts]
+    counts = Counter(w for ws in words for w in ws)
+    vocab = sorted(counts)
+    vectors = dict(zip(vocab, sentence_embeddings(vocab).astype(np.float64)))
+    total = sum(counts.values())
+    out = np.zeros((len(texts), vectors[vocab[0]].shape[0]))
+    for row, ws in enumerate(words):
+        for w in ws:
+            out[row] += vectors[w] * smoothing / (smoothing + counts[w] / total)
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
 def best_f1(y: np.ndarray, scores: np.ndarray) -> float:
     precision, recall, _ = precision_recall_curve(y, scores)
     return float((2 * precision * recall / np.maximum(precision + recall, 1e-9)).max())
@@ -65,6 +86,18 @@ def out_of_fold(model: AxisClassifier, X, Y, weight, folds, train_mask) -> np.nd
             est = model._estimator().fit(X[train], Y[train, j], sample_weight=weight[train])
             oof[test, j] = est.decision_function(X[test])
     return oof
+
+
+def head_out_of_fold(vectors: np.ndarray, Y: np.ndarray, weight: np.ndarray, folds: np.ndarray) -> np.ndarray:
+    oof = np.zeros(Y.shape)
+    for k in np.unique(folds):
+        test = folds == k
+        oof[test] = EmbeddingHead().fit(vectors[~test], Y[~test], weight[~test]).scores(vectors[test])
+    return oof
+
+
+def standardised(scores: np.ndarray) -> np.ndarray:
+    return (scores - scores.mean(axis=0)) / scores.std(axis=0)
 
 
 def report(name: str, Y: np.ndarray, oof: np.ndarray, subsets: np.ndarray) -> str:
@@ -108,8 +141,15 @@ def main() -> None:
         elif name.startswith("e5"):
             vectors = sentence_embeddings(texts).astype(np.float64)
             block = sp.csr_matrix((vectors - vectors.mean(axis=0)) * (2.0 if name == "e5x2" else 1.0))
+        elif name == "static":
+            vectors = static_vectors(texts)
+            block = sp.csr_matrix((vectors - vectors.mean(axis=0)) * 2.0)
         features = X if block is None else sp.hstack([X, block], format="csr")
-        print(report(name, Y, out_of_fold(model, features, Y, weight, folds, train_mask), subsets), flush=True)
+        oof = out_of_fold(model, features, Y, weight, folds, train_mask)
+        if name == "e5-head":
+            head = head_out_of_fold(EmbeddingHead.embed(texts), Y, weight, folds)
+            oof = 0.7 * standardised(oof) + 0.3 * standardised(head)
+        print(report(name, Y, oof, subsets), flush=True)
 
 
 if __name__ == "__main__":

