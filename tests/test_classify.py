@@ -500,7 +500,9 @@ def test_embedding_head_carries_the_axes_from_spanish_to_english_and_survives_sa
     headed = AxisClassifier(ModelConfig(features=("word", "char", "semantic-head"), seed=0)).fit(spanish_only)
     assert headed.platt_.shape == (len(LABELS), plain.platt_.shape[1] + 1)  # one more input per label
     before, after = english_f1(plain), english_f1(headed)
-    assert after > before + 0.1, (before, after)
+    # with the lexicon in the calibration English is no longer blind (0.82 without the external
+    # documents): the head still adds 0.06 there, and more with them
+    assert after > before + 0.04, (before, after)
     state, arrays = headed.get_state()
     loaded = AxisClassifier.from_state(state, arrays, "v")
     assert np.allclose(loaded.predict_proba(texts[:20], langs[:20]), headed.predict_proba(texts[:20], langs[:20]), atol=1e-6)

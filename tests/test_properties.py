@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from declaraciones_nlp.errors import UnreadableDocument
 from declaraciones_nlp.ingest import read_document
@@ -24,6 +24,11 @@ def _write(tmp_path: Path, text: str, name: str = "doc.txt") -> Path:
     return path
 
 
+def _bare(text: str) -> str:
+    """Text without what item cleaning removes by design (emphasis asterisks, escapes), spaces single."""
+    return " ".join(text.replace("\\", "").replace("*", "").split())
+
+
 def _check_invariants(document, items) -> None:
     assert [item.n for item in items] == list(range(1, len(items) + 1))
     previous_end = 0
@@ -32,7 +37,7 @@ def _check_invariants(document, items) -> None:
         assert item.start >= previous_end
         previous_end = item.end
         assert item.text
-        assert item.text in " ".join(document.text[item.start:item.end].split())
+        assert _bare(item.text) in _bare(document.text[item.start:item.end])
 
 
 @SETTINGS
@@ -66,6 +71,7 @@ def test_arbitrary_text_never_crashes(tmp_path, text):
 
 @SETTINGS
 @given(tail=st.text(min_size=0, max_size=400))
+@example(tail="0*.")  # a lone asterisk: cleaning drops it from the item's text
 def test_a_numbered_item_survives_any_text_after_it(tmp_path, tail):
     """The invariants checked on documents that do hold an item, whatever follows it."""
     first = "1. Los Presidentes acordaron fortalecer la cooperación en materia de seguridad.\n\n"
