@@ -37,10 +37,10 @@ MODELS = {
     "faster": ("real weight 2, first 200 words (4.6x faster to fit)",
                lambda: _sklearn_predictor(ModelConfig(real_weight=2.0, max_words=200))),
     "shipped": ("shipped default (real weight 6, whole texts)", lambda: _sklearn_predictor(ModelConfig())),
-    "semantic": ("shipped + sentence embeddings (opt-in: train --semantic)",
-                 lambda: _sklearn_predictor(default_config(semantic=True))),
-    "head": ("shipped + embedding head in the calibration",
-             lambda: _sklearn_predictor(ModelConfig(features=ModelConfig().features + ("semantic-head",)))),
+    "semantic": ("shipped + sentence embeddings as a linear block",
+                 lambda: _sklearn_predictor(ModelConfig(features=ModelConfig().features + ("semantic",)))),
+    "head": ("shipped + embedding head in the calibration (opt-in: train --semantic)",
+             lambda: _sklearn_predictor(default_config(semantic=True))),
 }
 
 

@@ -259,7 +259,7 @@ def _semantic_lines(config: dict[str, Any]) -> list[str]:
     if not parts:
         return []
     return [f"- Semantic features: sentence embeddings of {SEMANTIC_MODEL}, {' and '.join(parts)}; "
-            "classifies about a hundred times slower."]
+            "classifies some two hundred times slower than without."]
 
 
 def model_card(meta: dict[str, Any]) -> str:
