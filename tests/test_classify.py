@@ -351,10 +351,13 @@ def test_missing_model_is_refused(tmp_path):
         artefacts.load_model(tmp_path / "nowhere")
 
 
-def test_same_data_and_seed_give_same_model_hash(tmp_path):
+def test_same_data_and_seed_give_same_model_hash_in_sequence_or_in_parallel_processes(tmp_path, monkeypatch):
+    from declaraciones_nlp.classify import linear
+
     items = _small_training_set()[::4]
     hashes = set()
-    for run in range(2):
+    for run, parallel_from in enumerate((10**12, 0, 0)):  # in sequence, then twice in parallel
+        monkeypatch.setattr(linear, "PARALLEL_FROM", parallel_from)
         out = tmp_path / f"m{run}"
         meta = artefacts.save_model(AxisClassifier(ModelConfig(seed=3), "axes-v9").fit(items), out, {})
         hashes.add(meta["model_sha256"])

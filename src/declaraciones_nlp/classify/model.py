@@ -6,7 +6,7 @@ Features (see `features.py`): word 1–2-grams of stems (or spaCy lemmas), chara
 optionally (`semantic`) multilingual sentence embeddings, centred on the training mean,
 which generalise better but classify about a hundred times slower.
 One linear model per label (the five axes and `other`) is fitted on all data
-(liblinear's dual solver, labels in sequence so the result is reproducible); its
+(liblinear's dual solver; `linear.py` fits the labels in parallel processes); its
 out-of-fold scores (folds grouped by declaration) fit a small calibration stacker
 per label — the linear score plus the lexicon's count, presence and "no axis
 term" evidence and the best score among the fragments of the item's enumerations
@@ -37,6 +37,7 @@ from .decision import best_threshold, decide, label_matrix
 from .features import SEMANTIC_DIM, CharNgrams, lexicon_block, sentence_embeddings, spacy_lemmas, stem_tokens
 from .head import EmbeddingHead
 from .lexicon import LEXICON_AXES, Lexicon
+from .linear import best_fragment, fit_labels
 
 N_LABELS = len(LABELS)
 OTHER_INDEX = LABELS.index(OTHER)
@@ -182,12 +183,6 @@ class AxisClassifier:
             tol=1e-3, random_state=cfg.seed,
         )
 
-    def _fit_linear(self, X: sp.csr_matrix, y: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, float]:
-        if y.min() == y.max():  # one class only: a constant score
-            return np.zeros(X.shape[1]), (10.0 if y[0] else -10.0)
-        est = self._estimator().fit(X, y, sample_weight=weight)
-        return est.coef_.ravel().astype(np.float64), float(est.intercept_[0])
-
     # -- fitting ----------------------------------------------------------
     def fit(self, items: Sequence[Any], lexicon: Lexicon | None = None) -> "AxisClassifier":
         """Fit on labelled items (objects with text, labels, lang, section, group)."""
@@ -201,29 +196,10 @@ class AxisClassifier:
         X = self._features(texts, langs, sections, fit=True)
         folds = assign_folds([it.group for it in items], cfg.folds, cfg.seed)
         weight = self._weights(items, cfg.real_weight)
-        n, d = X.shape
-        self.coef_ = np.zeros((N_LABELS, d))
-        self.intercept_ = np.zeros(N_LABELS)
-        oof = np.zeros((n, N_LABELS))
-        splits = [(k, folds == k) for k in range(cfg.folds) if (folds == k).any()]
-        train_parts = {k: (X[~test], weight[~test]) for k, test in splits}
+        tests = [folds == k for k in range(cfg.folds) if (folds == k).any()]
         frag = self._fragment_matrix(texts, langs) if cfg.fragments and cfg.stack else None
-        oof_frag = np.zeros((n, N_LABELS)) if frag else None
-
-        def fit_label(j: int) -> None:
-            y = Y[:, j]
-            self.coef_[j], self.intercept_[j] = self._fit_linear(X, y, weight)
-            for k, test in splits:
-                w, b = self._fit_linear(train_parts[k][0], y[~test], train_parts[k][1])
-                oof[test, j] = X[test] @ w + b
-                if frag:
-                    oof_frag[test, j] = self._best_fragment(frag, w[:, None], np.array([b]))[test, 0]
-
-        oof_head = self._fit_head(texts, Y, weight, splits)
-        # sequentially: liblinear's dual solver draws from one process-wide random state,
-        # so fitting labels in parallel threads would make the model irreproducible
-        for j in range(N_LABELS):
-            fit_label(j)
+        oof_head = self._fit_head(texts, Y, weight, tests)
+        self.coef_, self.intercept_, oof, oof_frag = fit_labels(self._estimator(), X, Y, weight, tests, frag)
         # calibration (a small stacker per label on out-of-fold scores): the linear score,
         # and with `stack` also the lexicon's own evidence, weighted toward real items
         tw = self._weights(items, cfg.threshold_real_weight)
@@ -248,14 +224,14 @@ class AxisClassifier:
         self.folds_ = folds
         return self
 
-    def _fit_head(self, texts, Y, weight, splits) -> np.ndarray | None:
+    def _fit_head(self, texts, Y, weight, tests) -> np.ndarray | None:
         """With `semantic-head` (and `stack`): fit the embedding head, and return its
         out-of-fold scores on the same folds as the linear model's, for the stacker."""
         if "semantic-head" not in self.config.features or not self.config.stack:
             return None
         vectors = EmbeddingHead.embed(texts)
         oof = np.zeros(Y.shape)
-        for _, test in splits:
+        for test in tests:
             head = EmbeddingHead(self.config.seed).fit(vectors[~test], Y[~test], weight[~test])
             oof[test] = head.scores(vectors[test])
         self.head_ = EmbeddingHead(self.config.seed).fit(vectors, Y, weight)
@@ -284,12 +260,6 @@ class AxisClassifier:
         frag_texts = [f for p in parts for f in p]
         frag_langs = [lang for p, lang in zip(parts, langs) for _ in p]
         return self._features(frag_texts, frag_langs, [None] * len(frag_texts)), starts
-
-    @staticmethod
-    def _best_fragment(frag, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
-        """Per item and label, the highest linear score among its fragments."""
-        F, starts = frag
-        return np.maximum.reduceat(F @ coef + intercept, starts, axis=0)
 
     @staticmethod
     def _stack_inputs(
@@ -340,7 +310,7 @@ class AxisClassifier:
         fragment_scores = None
         if self.config.fragments and lex is not None:
             frag = self._fragment_matrix(texts, langs)
-            fragment_scores = self._best_fragment(frag, self.coef_.T, self.intercept_)
+            fragment_scores = best_fragment(frag, self.coef_.T, self.intercept_)
         head_scores = self.head_.scores(EmbeddingHead.embed(texts)) if self.head_ is not None else None
         return self._calibrate(X @ self.coef_.T + self.intercept_, lex, fragment_scores, head_scores)
 
